@@ -1,0 +1,1 @@
+"""What every micromentor service needs: event contracts and platform pieces."""

@@ -1,0 +1,62 @@
+"""Value types shared by several event contracts."""
+
+from __future__ import annotations
+
+from datetime import time
+from enum import StrEnum
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+EmployeeId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
+TopicSlug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+
+
+class Contract(BaseModel):
+    """Base of every payload: tolerant of fields added by newer producers."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class MeetingFormat(StrEnum):
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+    PHONE = "phone"
+
+
+class DepartmentScope(StrEnum):
+    OWN = "own"
+    OTHER = "other"
+    BOTH = "both"
+
+
+class AvailabilityWindow(Contract):
+    """A weekly recurring window; weekday 0 is Monday."""
+
+    weekday: int = Field(ge=0, le=6)
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _at_least_one_hour(self) -> AvailabilityWindow:
+        minutes = (self.end.hour * 60 + self.end.minute) - (
+            self.start.hour * 60 + self.start.minute
+        )
+        if minutes < 60:
+            raise ValueError("an availability window must last at least one hour")
+        return self
+
+
+class WeeklyAvailability(Contract):
+    time_zone: str = Field(description="IANA time zone name, e.g. America/New_York")
+    windows: list[AvailabilityWindow] = Field(min_length=1, max_length=21)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value

@@ -1,0 +1,44 @@
+"""The faculty record upstream HR publishes: plain JSON, keyed by employee id."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import EmailStr, Field
+
+from shared.contracts.common import Contract, EmployeeId
+
+
+class AppointmentType(StrEnum):
+    FULL_TIME_REGULAR = "full_time_regular"
+    PART_TIME_REGULAR = "part_time_regular"
+    FULL_TIME_TERM = "full_time_term"
+    PART_TIME_TERM = "part_time_term"
+    VISITING = "visiting"
+    ADJUNCT = "adjunct"
+    EMERITUS = "emeritus"
+    VOLUNTEER = "volunteer"
+
+
+class EmploymentStatus(StrEnum):
+    ACTIVE = "active"
+    ON_LEAVE = "on_leave"
+    SEPARATED = "separated"
+
+
+class FacultyRecord(Contract):
+    """One faculty member as HR knows them; a higher record_version supersedes."""
+
+    employee_id: EmployeeId
+    given_name: str = Field(min_length=1, max_length=100)
+    family_name: str = Field(min_length=1, max_length=100)
+    email: EmailStr
+    department: str = Field(min_length=1, max_length=120)
+    division: str | None = Field(default=None, max_length=120)
+    rank: str = Field(min_length=1, max_length=80)
+    appointment_type: AppointmentType
+    service_start_date: date
+    employment_status: EmploymentStatus
+    record_version: int = Field(ge=1, description="Increases with every HR change.")
+    supervisor_employee_id: EmployeeId | None = None

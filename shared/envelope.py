@@ -1,0 +1,71 @@
+"""The one envelope every micromentor event travels in (JSON in the message body)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+
+class Envelope(BaseModel):
+    """Metadata shared by every event; ``payload`` holds the typed body.
+
+    ``subject`` is the id of the aggregate the event is about and is also the
+    Kafka message key, so all events about one aggregate stay in order.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    event_id: uuid.UUID
+    event_type: str = Field(min_length=1, max_length=100)
+    event_version: int = Field(default=1, ge=1)
+    occurred_at: AwareDatetime
+    producer: str = Field(min_length=1, max_length=100)
+    correlation_id: uuid.UUID
+    causation_id: uuid.UUID | None = None
+    subject: str = Field(min_length=1, max_length=200)
+    actor: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Employee id of the faculty member who acted, when one did.",
+    )
+    payload: dict[str, Any]
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _to_utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    def key_bytes(self) -> bytes:
+        return self.subject.encode()
+
+
+def new_event(
+    payload: BaseModel,
+    *,
+    subject: str,
+    producer: str,
+    cause: Envelope | None = None,
+    correlation_id: uuid.UUID | None = None,
+    actor: str | None = None,
+) -> Envelope:
+    """Wrap ``payload`` in a fresh envelope, inheriting correlation from ``cause``."""
+    if correlation_id is None:
+        correlation_id = cause.correlation_id if cause else uuid.uuid4()
+    return Envelope(
+        event_id=uuid.uuid4(),
+        event_type=type(payload).__name__,
+        event_version=getattr(payload, "event_version", 1),
+        occurred_at=datetime.now(UTC),
+        producer=producer,
+        correlation_id=correlation_id,
+        causation_id=cause.event_id if cause else None,
+        subject=subject,
+        actor=actor,
+        payload=payload.model_dump(mode="json"),
+    )

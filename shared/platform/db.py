@@ -1,0 +1,92 @@
+"""asyncpg pool bound to one service schema, and the unit of work around it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import asyncpg
+
+from shared.envelope import Envelope
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for kind in ("json", "jsonb"):
+        await conn.set_type_codec(
+            kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+async def create_pool(
+    dsn: str, *, schema: str, min_size: int = 2, max_size: int = 10
+) -> asyncpg.Pool:
+    """A pool whose connections see the service's own schema first."""
+    return await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        server_settings={"search_path": schema, "application_name": schema},
+        command_timeout=60,
+    )
+
+
+@dataclass
+class UnitOfWork:
+    """One transaction: the state change and the events it emits commit together."""
+
+    conn: asyncpg.Connection
+    outbox_channel: str
+    _emitted: int = field(default=0)
+
+    async def emit(self, topic: str, event: Envelope) -> None:
+        await self.conn.execute(
+            "INSERT INTO outbox (topic, message_key, event_id, event_type, value)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            topic,
+            event.key_bytes(),
+            event.event_id,
+            event.event_type,
+            event.to_bytes(),
+        )
+        self._emitted += 1
+
+    @property
+    def emitted(self) -> int:
+        return self._emitted
+
+
+class Database:
+    """The service's pool plus the channel its outbox relay listens on."""
+
+    def __init__(self, pool: asyncpg.Pool, *, dsn: str, schema: str) -> None:
+        self.pool = pool
+        self.dsn = dsn
+        self.schema = schema
+        self.outbox_channel = f"{schema}_outbox"
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        async with self.pool.acquire() as conn, conn.transaction():
+            uow = UnitOfWork(conn, self.outbox_channel)
+            yield uow
+            if uow.emitted:
+                # Delivered at commit, so the relay wakes only for committed rows.
+                await conn.execute("SELECT pg_notify($1, '')", self.outbox_channel)
+
+    async def ping(self) -> None:
+        async with self.pool.acquire(timeout=2) as conn:
+            await conn.fetchval("SELECT 1", timeout=2)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+def lock_key(name: str) -> int:
+    """A stable 64-bit advisory-lock key for a name."""
+    return int.from_bytes(
+        hashlib.sha256(name.encode()).digest()[:8], "big", signed=True
+    )

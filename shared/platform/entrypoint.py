@@ -1,0 +1,28 @@
+"""Running a service as a process: settings from the environment, HTTP server."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from shared.platform.logging import configure_logging
+from shared.platform.runtime import ServiceDefinition, ServiceRuntime
+from shared.platform.settings import ServiceSettings
+
+
+def run_service(definition: ServiceDefinition, settings: ServiceSettings) -> None:
+    """Serve until SIGTERM or Ctrl-C, then stop consumers and the relay cleanly."""
+    configure_logging(
+        service=definition.name,
+        level=settings.log_level,
+        log_format=settings.log_format,
+    )
+    runtime = ServiceRuntime(definition, settings)
+    config = uvicorn.Config(
+        runtime.http_app(),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+    )
+    uvicorn.Server(config).run()

@@ -1,0 +1,62 @@
+"""How a failure is treated: retried forever, retried a few times, or dead-lettered."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import Enum
+
+import asyncpg
+from aiokafka import errors as kafka_errors
+
+
+class PermanentMessageError(Exception):
+    """The message can never be processed (not JSON, schema violation)."""
+
+    def __init__(self, reason: str, *, error_class: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.error_class = error_class or type(self).__name__
+
+
+class FailureKind(Enum):
+    TRANSIENT = "transient"
+    PERMANENT = "permanent"
+    UNEXPECTED = "unexpected"
+
+
+_TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57", "58")
+
+
+def classify(error: BaseException) -> FailureKind:
+    """Outages are transient; bad messages permanent; anything else unexpected."""
+    if isinstance(error, PermanentMessageError):
+        return FailureKind.PERMANENT
+    if isinstance(error, asyncpg.PostgresError):
+        sqlstate = getattr(error, "sqlstate", "") or ""
+        if sqlstate.startswith(_TRANSIENT_SQLSTATE_CLASSES):
+            return FailureKind.TRANSIENT
+        return FailureKind.UNEXPECTED
+    if isinstance(
+        error,
+        (
+            asyncpg.InterfaceError,
+            asyncpg.exceptions.ConnectionDoesNotExistError,
+            OSError,
+            ConnectionError,
+            asyncio.TimeoutError,
+            TimeoutError,
+        ),
+    ):
+        return FailureKind.TRANSIENT
+    if isinstance(error, kafka_errors.KafkaError):
+        if getattr(error, "retriable", False) or isinstance(
+            error,
+            (kafka_errors.KafkaConnectionError, kafka_errors.KafkaTimeoutError),
+        ):
+            return FailureKind.TRANSIENT
+    return FailureKind.UNEXPECTED
+
+
+def backoff_delay(attempt: int, *, initial: float, maximum: float) -> float:
+    """Exponential backoff capped at ``maximum``; ``attempt`` starts at 1."""
+    return min(maximum, initial * (2 ** (attempt - 1)))

@@ -1,0 +1,93 @@
+"""Decoding raw Kafka bytes into typed events; what cannot be decoded is permanent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ValidationError
+
+from shared.contracts import EVENT_TYPES
+from shared.envelope import Envelope
+from shared.platform.errors import PermanentMessageError
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A decoded message: its inbox id, type, correlation and typed payload."""
+
+    message_id: str
+    event_type: str
+    correlation_id: str
+    payload: BaseModel
+    envelope: Envelope | None = None
+
+    @property
+    def actor(self) -> str | None:
+        return self.envelope.actor if self.envelope else None
+
+
+Decoder = Callable[[bytes | None], Inbound | None]
+
+
+def parse_json(raw: bytes | None) -> object:
+    if raw is None:
+        raise PermanentMessageError("message has no value", error_class="EmptyMessage")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PermanentMessageError(
+            f"message is not UTF-8: {error}", error_class="NotUtf8"
+        ) from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PermanentMessageError(
+            f"message is not JSON: {error}", error_class="NotJson"
+        ) from error
+
+
+def schema_error(error: ValidationError, what: str) -> PermanentMessageError:
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in item['loc']) or '(root)'}: {item['msg']}"
+        for item in error.errors()[:10]
+    )
+    return PermanentMessageError(
+        f"{what} violates its schema: {problems}", error_class="SchemaViolation"
+    )
+
+
+def envelope_decoder(handled: Collection[str]) -> Decoder:
+    """Decode enveloped events; types this consumer does not handle are skipped."""
+    handled = frozenset(handled)
+
+    def decode(raw: bytes | None) -> Inbound | None:
+        document = parse_json(raw)
+        try:
+            envelope = Envelope.model_validate(document)
+        except ValidationError as error:
+            raise schema_error(error, "event envelope") from error
+        if envelope.event_type not in handled:
+            return None
+        model = EVENT_TYPES[envelope.event_type]
+        supported = getattr(model, "event_version", 1)
+        if envelope.event_version > supported:
+            raise PermanentMessageError(
+                f"{envelope.event_type} version {envelope.event_version} is newer than"
+                f" the supported version {supported}",
+                error_class="UnsupportedVersion",
+            )
+        try:
+            payload = model.model_validate(envelope.payload)
+        except ValidationError as error:
+            raise schema_error(error, f"{envelope.event_type} payload") from error
+        return Inbound(
+            message_id=str(envelope.event_id),
+            event_type=envelope.event_type,
+            correlation_id=str(envelope.correlation_id),
+            payload=payload,
+            envelope=envelope,
+        )
+
+    return decode

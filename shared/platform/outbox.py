@@ -1,0 +1,177 @@
+"""The outbox relay: publishes committed outbox rows, then deletes them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+
+from shared.platform.db import Database, lock_key
+from shared.platform.errors import backoff_delay
+from shared.platform.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
+
+log = structlog.get_logger(__name__)
+
+_CLAIM = """
+SELECT id, topic, message_key, event_type, value
+FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+"""
+
+
+class OutboxRelay:
+    """Publishes outbox rows in id order with acks from all in-sync replicas.
+
+    One relay per service publishes at a time (a transaction-scoped advisory
+    lock), so per-key order holds across replicas. A row is deleted only in the
+    transaction that saw the broker confirm it; a crash in between republishes.
+    """
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        db: Database,
+        producer: AIOKafkaProducer,
+        batch_size: int = 500,
+        poll_interval_s: float = 1.0,
+        max_backoff_s: float = 30.0,
+        before_publish: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
+        self._service = service
+        self._db = db
+        self._producer = producer
+        self._batch_size = batch_size
+        self._poll_interval_s = poll_interval_s
+        self._max_backoff_s = max_backoff_s
+        self._wake = asyncio.Event()
+        self._lock_key = lock_key(f"{db.schema}.outbox_relay")
+        self._before_publish = before_publish
+
+    async def run(self) -> None:
+        """Publish until cancelled, woken by NOTIFY and by a polling fallback."""
+        listener = asyncio.create_task(self._listen(), name="outbox-listen")
+        failures = 0
+        try:
+            while True:
+                try:
+                    published = await self.publish_batch()
+                    failures = 0
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    failures += 1
+                    delay = backoff_delay(
+                        failures, initial=0.2, maximum=self._max_backoff_s
+                    )
+                    log.warning(
+                        "outbox_publish_failed",
+                        error_class=type(error).__name__,
+                        error=str(error),
+                        retry_in_s=round(delay, 2),
+                    )
+                    await asyncio.sleep(delay)
+                    continue
+                if published < self._batch_size:
+                    await self._wait_for_work()
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+
+    async def publish_batch(self) -> int:
+        """Claim, publish and delete one batch; returns how many rows were published."""
+        async with self._db.pool.acquire() as conn, conn.transaction():
+            if not await conn.fetchval(
+                "SELECT pg_try_advisory_xact_lock($1)", self._lock_key
+            ):
+                return 0
+            rows = await conn.fetch(_CLAIM, self._batch_size)
+            if not rows:
+                OUTBOX_BACKLOG.labels(self._service).set(0)
+                return 0
+            if self._before_publish is not None:
+                await self._before_publish(len(rows))
+            confirmed = await self._publish(rows)
+            await conn.execute(
+                "DELETE FROM outbox WHERE id = ANY($1::bigint[])", confirmed
+            )
+            backlog = await conn.fetchval("SELECT count(*) FROM outbox") - len(
+                confirmed
+            )
+        OUTBOX_BACKLOG.labels(self._service).set(backlog)
+        for row in rows:
+            if row["id"] in confirmed:
+                EVENTS_PUBLISHED.labels(
+                    self._service, row["topic"], row["event_type"]
+                ).inc()
+        if len(confirmed) < len(rows):
+            raise OutboxPartiallyPublished(len(rows) - len(confirmed))
+        return len(rows)
+
+    async def _publish(self, rows: list[asyncpg.Record]) -> list[int]:
+        """Send all rows, then keep only ids that are safe to delete.
+
+        A row whose send failed stays, and so does every later row with the same
+        key, so a retry cannot put a key's events out of order.
+        """
+        futures = []
+        for row in rows:
+            futures.append(
+                await self._producer.send(
+                    row["topic"],
+                    value=bytes(row["value"]),
+                    key=bytes(row["message_key"]),
+                    headers=[("content-type", b"application/json")],
+                )
+            )
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        blocked_keys: set[tuple[str, bytes]] = set()
+        confirmed = []
+        for row, result in zip(rows, results, strict=True):
+            key = (row["topic"], bytes(row["message_key"]))
+            if isinstance(result, BaseException) or key in blocked_keys:
+                blocked_keys.add(key)
+                continue
+            confirmed.append(row["id"])
+        return confirmed
+
+    async def _wait_for_work(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
+        self._wake.clear()
+
+    async def _listen(self) -> None:
+        """Keep a LISTEN connection open; reconnect if it drops."""
+        while True:
+            try:
+                conn = await asyncpg.connect(self._db.dsn)
+            except Exception as error:
+                log.debug("outbox_listen_unavailable", error=str(error))
+                await asyncio.sleep(self._poll_interval_s * 5)
+                continue
+            try:
+                await conn.add_listener(
+                    self._db.outbox_channel, lambda *_args: self._wake.set()
+                )
+                while True:
+                    await asyncio.sleep(self._poll_interval_s * 5)
+                    await conn.fetchval("SELECT 1", timeout=5)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.debug("outbox_listen_lost", error=str(error))
+            finally:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(conn.close(), 2)
+
+
+class OutboxPartiallyPublished(RuntimeError):
+    def __init__(self, unconfirmed: int) -> None:
+        super().__init__(
+            f"{unconfirmed} outbox rows were not confirmed by the broker; they stay"
+            " in the outbox and are retried"
+        )

@@ -1,0 +1,219 @@
+"""Wiring one service: pool, migrations, Kafka consumers, outbox relay, HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import structlog
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from shared.contracts.topics import Topics
+from shared.platform.consumer import Handler, MessageProcessor, RetryPolicy
+from shared.platform.db import Database, create_pool
+from shared.platform.http import health_router
+from shared.platform.inbound import Decoder, envelope_decoder
+from shared.platform.migrator import apply_migrations, load_migrations
+from shared.platform.outbox import OutboxRelay
+from shared.platform.settings import ServiceSettings
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A topic a service consumes and the handler for each event type on it."""
+
+    topic: str
+    handlers: Mapping[str, Handler]
+    decoder: Decoder | None = None
+
+
+@dataclass
+class ServiceContext:
+    """What handlers and background tasks of a running service may use."""
+
+    name: str
+    settings: ServiceSettings
+    topics: Topics
+    db: Database = field(init=False)
+    producer: AIOKafkaProducer = field(init=False)
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """Everything that makes one service what it is; the runtime does the rest."""
+
+    name: str
+    migrations_package: str
+    subscriptions: Callable[[ServiceContext], Sequence[Subscription]]
+    background: Sequence[Callable[[ServiceContext], Awaitable[None]]] = ()
+    routers: Callable[[ServiceContext], Sequence[APIRouter]] = lambda _ctx: ()
+
+
+class ServiceRuntime:
+    """Starts and stops one service; in production it lives inside the HTTP app."""
+
+    def __init__(
+        self, definition: ServiceDefinition, settings: ServiceSettings
+    ) -> None:
+        self.definition = definition
+        self.settings = settings
+        self.context = ServiceContext(
+            definition.name, settings, Topics(settings.topic_prefix)
+        )
+        self.broker: KafkaBroker | None = None
+        self._tasks: list[asyncio.Task] = []
+        self.relay: OutboxRelay | None = None
+
+    @property
+    def group_id(self) -> str:
+        return self.settings.consumer_group or f"micromentor-{self.definition.name}"
+
+    async def start(self) -> None:
+        name, settings, ctx = self.definition.name, self.settings, self.context
+        log.info("service_starting", kafka=settings.kafka_bootstrap_servers)
+        pool = await create_pool(
+            settings.database_url,
+            schema=name,
+            min_size=settings.db_pool_min_size,
+            max_size=settings.db_pool_max_size,
+        )
+        ctx.db = Database(pool, dsn=settings.database_url, schema=name)
+        migrations = load_migrations("platform", "shared.platform.migrations")
+        migrations += load_migrations(name, self.definition.migrations_package)
+        async with pool.acquire() as conn:
+            await apply_migrations(conn, schema=name, migrations=migrations)
+        ctx.producer = AIOKafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            client_id=f"micromentor-{name}",
+            acks="all",
+            linger_ms=2,
+            request_timeout_ms=settings.kafka_request_timeout_ms,
+        )
+        await ctx.producer.start()
+        self.broker = self._build_broker()
+        await self.broker.start()
+        self.relay = OutboxRelay(
+            service=name,
+            db=ctx.db,
+            producer=ctx.producer,
+            batch_size=settings.outbox_batch_size,
+            poll_interval_s=settings.outbox_poll_interval_s,
+            max_backoff_s=settings.retry_max_backoff_s,
+        )
+        self._spawn(self.relay.run(), "outbox-relay")
+        for task in self.definition.background:
+            self._spawn(task(ctx), task.__name__)
+        log.info("service_started", consumer_group=self.group_id)
+
+    def _build_broker(self) -> KafkaBroker:
+        settings, ctx = self.settings, self.context
+        broker = KafkaBroker(
+            settings.kafka_bootstrap_servers,
+            client_id=f"micromentor-{self.definition.name}",
+            graceful_timeout=10.0,
+            log_level=logging.DEBUG,
+            request_timeout_ms=settings.kafka_request_timeout_ms,
+        )
+        retry = RetryPolicy(
+            initial_s=settings.retry_initial_backoff_s,
+            maximum_s=settings.retry_max_backoff_s,
+            unexpected_attempts=settings.unexpected_error_attempts,
+        )
+        for subscription in self.definition.subscriptions(ctx):
+            processor = MessageProcessor(
+                service=self.definition.name,
+                consumer=f"{self.definition.name}:{subscription.topic}",
+                db=ctx.db,
+                producer=ctx.producer,
+                decode=subscription.decoder or envelope_decoder(subscription.handlers),
+                handlers=subscription.handlers,
+                retry=retry,
+            )
+            _subscribe(broker, subscription.topic, self.group_id, processor)
+        return broker
+
+    def _spawn(self, coroutine: Awaitable[None], name: str) -> None:
+        task = asyncio.create_task(coroutine, name=name)
+        task.add_done_callback(_report_crash)
+        self._tasks.append(task)
+
+    async def stop(self) -> None:
+        log.info("service_stopping")
+        if self.broker is not None:
+            await self.broker.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        with contextlib.suppress(Exception):
+            await self.context.producer.stop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.context.db.close(), 10)
+        log.info("service_stopped")
+
+    async def readiness(self) -> dict[str, bool]:
+        checks = {"kafka": False, "database": False}
+        if self.broker is not None:
+            with contextlib.suppress(Exception):
+                checks["kafka"] = await self.broker.ping(timeout=2)
+        with contextlib.suppress(Exception):
+            await self.context.db.ping()
+            checks["database"] = True
+        return checks
+
+    def http_app(self) -> FastAPI:
+        @contextlib.asynccontextmanager
+        async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+
+        app = FastAPI(
+            title=f"micromentor {self.definition.name}",
+            lifespan=lifespan,
+        )
+        app.include_router(health_router(self))
+        for router in self.definition.routers(self.context):
+            app.include_router(router)
+        return app
+
+
+def _subscribe(
+    broker: KafkaBroker, topic: str, group_id: str, processor: MessageProcessor
+) -> None:
+    @broker.subscriber(
+        topic,
+        group_id=group_id,
+        ack_policy=AckPolicy.MANUAL,
+        auto_offset_reset="earliest",
+        title=f"{processor.consumer}",
+    )
+    async def consume(msg: KafkaMessage) -> None:
+        await processor.process(msg.raw_message)
+        try:
+            await msg.ack()
+        except Exception as error:
+            # The effect is committed; a redelivery is recognised by the inbox.
+            log.warning("offset_commit_failed", topic=topic, error=str(error))
+
+
+def _report_crash(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error(
+            "background_task_crashed",
+            task=task.get_name(),
+            error=repr(task.exception()),
+        )
