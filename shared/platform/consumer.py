@@ -137,7 +137,8 @@ class MessageProcessor:
     async def _apply(self, inbound: Inbound) -> str:
         async with self._db.unit_of_work() as uow:
             first_time = await uow.conn.fetchval(
-                "INSERT INTO inbox (consumer, message_id, event_type) VALUES ($1, $2, $3)"
+                "INSERT INTO inbox (consumer, message_id, event_type)"
+                " VALUES ($1, $2, $3)"
                 " ON CONFLICT DO NOTHING RETURNING true",
                 self.consumer,
                 inbound.message_id,

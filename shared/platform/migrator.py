@@ -53,8 +53,8 @@ async def apply_migrations(
     conn: asyncpg.Connection, *, schema: str, migrations: list[Migration]
 ) -> list[str]:
     """Apply what is missing; refuse to start if an applied file was edited."""
-    key = lock_key(f"{schema}.migrations")
-    await conn.execute("SELECT pg_advisory_lock($1)", key)
+    migrations_lock = lock_key(f"{schema}.migrations")
+    await conn.execute("SELECT pg_advisory_lock($1)", migrations_lock)
     try:
         await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         await conn.execute(
@@ -92,4 +92,4 @@ async def apply_migrations(
             done.append(migration.name)
         return done
     finally:
-        await conn.execute("SELECT pg_advisory_unlock($1)", key)
+        await conn.execute("SELECT pg_advisory_unlock($1)", migrations_lock)

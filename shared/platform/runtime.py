@@ -120,6 +120,7 @@ class ServiceRuntime:
             settings.kafka_bootstrap_servers,
             client_id=f"micromentor-{self.definition.name}",
             graceful_timeout=10.0,
+            logger=logging.getLogger("faststream.micromentor"),
             log_level=logging.DEBUG,
             request_timeout_ms=settings.kafka_request_timeout_ms,
         )
@@ -128,8 +129,9 @@ class ServiceRuntime:
             maximum_s=settings.retry_max_backoff_s,
             unexpected_attempts=settings.unexpected_error_attempts,
         )
+        processors = {}
         for subscription in self.definition.subscriptions(ctx):
-            processor = MessageProcessor(
+            processors[subscription.topic] = MessageProcessor(
                 service=self.definition.name,
                 consumer=f"{self.definition.name}:{subscription.topic}",
                 db=ctx.db,
@@ -138,7 +140,8 @@ class ServiceRuntime:
                 handlers=subscription.handlers,
                 retry=retry,
             )
-            _subscribe(broker, subscription.topic, self.group_id, processor)
+        if processors:
+            _subscribe(broker, self.group_id, processors)
         return broker
 
     def _spawn(self, coroutine: Awaitable[None], name: str) -> None:
@@ -192,22 +195,25 @@ class ServiceRuntime:
 
 
 def _subscribe(
-    broker: KafkaBroker, topic: str, group_id: str, processor: MessageProcessor
+    broker: KafkaBroker, group_id: str, processors: Mapping[str, MessageProcessor]
 ) -> None:
+    """One consumer per service for all its topics: one group join, one rebalance."""
+
     @broker.subscriber(
-        topic,
+        *processors,
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
-        title=f"{processor.consumer}",
+        title=f"{group_id}",
     )
     async def consume(msg: KafkaMessage) -> None:
-        await processor.process(msg.raw_message)
+        record = msg.raw_message
+        await processors[record.topic].process(record)
         try:
             await msg.ack()
         except Exception as error:
             # The effect is committed; a redelivery is recognised by the inbox.
-            log.warning("offset_commit_failed", topic=topic, error=str(error))
+            log.warning("offset_commit_failed", topic=record.topic, error=str(error))
 
 
 def _report_crash(task: asyncio.Task) -> None:

@@ -1,0 +1,1 @@
+"""The micromentor command line: the embedded stack, the demo, HR imports."""

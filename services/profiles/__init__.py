@@ -1,0 +1,1 @@
+"""Profiles: faculty records from HR, mentor eligibility, the topic catalogue."""

@@ -1,0 +1,138 @@
+"""SQL for the profiles schema; every function takes the unit of work's connection."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from shared.contracts.hr import FacultyRecord
+
+_UPSERT_NEWER = """
+INSERT INTO faculty (employee_id, given_name, family_name, email, department,
+    division, rank, appointment_type, service_start_date, employment_status,
+    supervisor_employee_id, record_version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+ON CONFLICT (employee_id) DO UPDATE SET
+    given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
+    email = EXCLUDED.email, department = EXCLUDED.department,
+    division = EXCLUDED.division, rank = EXCLUDED.rank,
+    appointment_type = EXCLUDED.appointment_type,
+    service_start_date = EXCLUDED.service_start_date,
+    employment_status = EXCLUDED.employment_status,
+    supervisor_employee_id = EXCLUDED.supervisor_employee_id,
+    record_version = EXCLUDED.record_version, updated_at = now()
+WHERE faculty.record_version < EXCLUDED.record_version
+RETURNING employee_id
+"""
+
+
+async def email_owner(conn: asyncpg.Connection, email: str) -> str | None:
+    return await conn.fetchval(
+        "SELECT employee_id FROM faculty WHERE lower(email) = lower($1)", email
+    )
+
+
+async def store_if_newer(conn: asyncpg.Connection, record: FacultyRecord) -> bool:
+    """Store ``record`` unless a record of the same or a newer version is stored."""
+    stored = await conn.fetchval(
+        _UPSERT_NEWER,
+        record.employee_id,
+        record.given_name,
+        record.family_name,
+        str(record.email),
+        record.department,
+        record.division,
+        record.rank,
+        record.appointment_type.value,
+        record.service_start_date,
+        record.employment_status.value,
+        record.supervisor_employee_id,
+        record.record_version,
+    )
+    return stored is not None
+
+
+async def get_faculty(
+    conn: asyncpg.Connection, employee_id: str
+) -> FacultyRecord | None:
+    row = await conn.fetchrow(
+        "SELECT * FROM faculty WHERE employee_id = $1", employee_id
+    )
+    return FacultyRecord.model_validate(dict(row)) if row else None
+
+
+async def get_mentor(
+    conn: asyncpg.Connection, employee_id: str
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM mentors WHERE employee_id = $1 FOR UPDATE", employee_id
+    )
+
+
+async def save_mentor(
+    conn: asyncpg.Connection,
+    employee_id: str,
+    *,
+    status: str,
+    profile: dict,
+    reason_code: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO mentors (employee_id, status, profile, reason_code)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (employee_id) DO UPDATE SET"
+        " status = EXCLUDED.status, profile = EXCLUDED.profile,"
+        " reason_code = EXCLUDED.reason_code, decided_at = now()",
+        employee_id,
+        status,
+        profile,
+        reason_code,
+    )
+
+
+async def set_mentor_status(
+    conn: asyncpg.Connection, employee_id: str, *, status: str, reason_code: str
+) -> None:
+    await conn.execute(
+        "UPDATE mentors SET status = $2, reason_code = $3, decided_at = now()"
+        " WHERE employee_id = $1",
+        employee_id,
+        status,
+        reason_code,
+    )
+
+
+async def record_decision(
+    conn: asyncpg.Connection,
+    event_id,
+    employee_id: str,
+    *,
+    approved: bool,
+    reason_code: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO volunteer_decisions (event_id, employee_id, approved, reason_code)"
+        " VALUES ($1, $2, $3, $4)",
+        event_id,
+        employee_id,
+        approved,
+        reason_code,
+    )
+
+
+async def summary(conn: asyncpg.Connection) -> dict:
+    faculty = await conn.fetchval("SELECT count(*) FROM faculty")
+    approved = await conn.fetchval(
+        "SELECT count(*) FROM mentors WHERE status = 'approved'"
+    )
+    rows = await conn.fetch(
+        "SELECT reason_code, count(*) AS n FROM volunteer_decisions"
+        " WHERE NOT approved GROUP BY reason_code ORDER BY reason_code"
+    )
+    deactivated = await conn.fetchval(
+        "SELECT count(*) FROM mentors WHERE status = 'deactivated'"
+    )
+    return {
+        "faculty": faculty,
+        "mentors_approved": approved,
+        "mentors_deactivated": deactivated,
+        "mentors_rejected": {row["reason_code"]: row["n"] for row in rows},
+    }

@@ -1,0 +1,27 @@
+"""Checks on a volunteer submission that come before eligibility."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from shared.contracts.profiles import MentorVolunteered
+
+
+def submission_problem(
+    submission: MentorVolunteered, *, actor: str | None, catalogue: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """A (reason_code, reason) when the submission itself is unacceptable."""
+    if actor != submission.employee_id:
+        return (
+            "not_self",
+            "a faculty member can volunteer only themselves; the acting faculty"
+            " member differs from the volunteer",
+        )
+    unknown = sorted(set(submission.topics) - set(catalogue))
+    if unknown:
+        return (
+            "unknown_topic",
+            f"unknown topic areas {', '.join(unknown)}; valid areas are"
+            f" {', '.join(sorted(catalogue))}",
+        )
+    return None

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from micromentor.embedded.topics import create_topics
+from shared.contracts.topics import Topics
+from shared.platform.logging import configure_logging
+from shared.platform.runtime import ServiceDefinition, ServiceRuntime
+from shared.platform.settings import ServiceSettings
+from tests.infrastructure import Infrastructure, infrastructure
+from tests.kafka import KafkaClient
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infrastructure]:
+    configure_logging(service="tests", level="INFO", log_format="console")
+    with infrastructure() as running:
+        yield running
+
+
+@dataclass
+class TestEnvironment:
+    """One test's isolated world: its own database, topics and services."""
+
+    infra: Infrastructure
+    database_url: str
+    topics: Topics
+    kafka: KafkaClient
+    runtimes: list[ServiceRuntime] = field(default_factory=list)
+
+    def settings(self, settings_class: type[ServiceSettings], **overrides):
+        values = {
+            "kafka_bootstrap_servers": self.infra.bootstrap_servers,
+            "database_url": self.database_url,
+            "topic_prefix": self.topics.prefix,
+            "http_port": 0,
+            "outbox_poll_interval_s": 0.2,
+            "retry_max_backoff_s": 1.0,
+        }
+        values.update(overrides)
+        return settings_class.model_validate(values)
+
+    async def start(
+        self, definition: ServiceDefinition, settings: ServiceSettings
+    ) -> ServiceRuntime:
+        runtime = ServiceRuntime(definition, settings)
+        await runtime.start()
+        self.runtimes.append(runtime)
+        return runtime
+
+    async def stop(self, runtime: ServiceRuntime) -> None:
+        await runtime.stop()
+        self.runtimes.remove(runtime)
+
+
+@pytest.fixture
+async def env(infra: Infrastructure) -> AsyncIterator[TestEnvironment]:
+    suffix = f"{next(_counter)}_{uuid.uuid4().hex[:8]}"
+    database_url = await infra.new_database(f"test_{suffix}")
+    topics = Topics(prefix=f"t{suffix}.")
+    await create_topics(infra.bootstrap_servers, topics, partitions=3)
+    kafka = KafkaClient(infra.bootstrap_servers)
+    await kafka.start()
+    environment = TestEnvironment(infra, database_url, topics, kafka)
+    try:
+        yield environment
+    finally:
+        for runtime in reversed(environment.runtimes):
+            await runtime.stop()
+        await kafka.stop()
