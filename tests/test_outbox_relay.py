@@ -1,0 +1,144 @@
+"""The outbox relay killed between commit and publish loses nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections import defaultdict
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from shared.platform.db import Database, create_pool
+from shared.platform.migrator import apply_migrations, load_migrations
+from tests.kafka import wait_until
+
+SCHEMA = "relaytest"
+KEYS = [f"mentor-{n}" for n in range(8)]
+
+
+class _Row:
+    def __init__(self, key: str, seq: int) -> None:
+        self.event_id = uuid.uuid4()
+        self.event_type = "Numbered"
+        self.subject = key
+        self.seq = seq
+
+    def key_bytes(self) -> bytes:
+        return self.subject.encode()
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({"key": self.subject, "seq": self.seq}).encode()
+
+
+async def _prepare(dsn: str) -> Database:
+    pool = await create_pool(dsn, schema=SCHEMA)
+    async with pool.acquire() as conn:
+        await apply_migrations(
+            conn,
+            schema=SCHEMA,
+            migrations=load_migrations("platform", "shared.platform.migrations"),
+        )
+    return Database(pool, dsn=dsn, schema=SCHEMA)
+
+
+async def _commit_rows(db: Database, topic: str, count_per_key: int) -> None:
+    for seq in range(count_per_key):
+        async with db.unit_of_work() as uow:
+            for key in KEYS:
+                await uow.emit(topic, _Row(key, seq))
+
+
+async def _write_then_roll_back(db: Database, topic: str) -> None:
+    try:
+        async with db.unit_of_work() as uow:
+            for key in KEYS:
+                await uow.emit(topic, _Row(key, -1))
+            raise RuntimeError("handler failed after emitting")
+    except RuntimeError:
+        pass
+
+
+def _start_relay(dsn: str, bootstrap: str, throttle_s: float) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.relay_process",
+            dsn,
+            SCHEMA,
+            bootstrap,
+            str(throttle_s),
+        ],
+        cwd=os.getcwd(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def _outbox_rows(db: Database) -> int:
+    async with db.pool.acquire() as conn:
+        return await conn.fetchval("SELECT count(*) FROM outbox")
+
+
+async def test_relay_killed_mid_stream_publishes_exactly_the_committed_rows_in_key_order(
+    env,
+):
+    topic = f"{env.topics.prefix}relay.numbers"
+    admin = AIOKafkaAdminClient(bootstrap_servers=env.infra.bootstrap_servers)
+    await admin.start()
+    await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+    await admin.close()
+    db = await _prepare(env.database_url)
+    per_key = 60
+    await _commit_rows(db, topic, per_key)
+    await _write_then_roll_back(db, topic)
+    committed = len(KEYS) * per_key
+    assert await _outbox_rows(db) == committed
+
+    relay = _start_relay(env.database_url, env.infra.bootstrap_servers, throttle_s=0.3)
+
+    async def some_but_not_all_published():
+        remaining = await _outbox_rows(db)
+        return 0 < remaining < committed
+
+    await wait_until(some_but_not_all_published, what="the relay to be mid-stream")
+    relay.send_signal(signal.SIGKILL)
+    relay.wait(10)
+    left_at_kill = await _outbox_rows(db)
+    assert left_at_kill > 0
+
+    restarted = _start_relay(env.database_url, env.infra.bootstrap_servers, 0.0)
+    try:
+        await wait_until(
+            lambda: _is_zero(_outbox_rows(db)), timeout_s=60, what="an empty outbox"
+        )
+    finally:
+        restarted.terminate()
+        restarted.wait(10)
+
+    records = await env.kafka.read_all(topic)
+    seen: dict[str, list[int]] = defaultdict(list)
+    for record in records:
+        body = json.loads(record.value)
+        assert record.key.decode() == body["key"]
+        seen[body["key"]].append(body["seq"])
+    for key in KEYS:
+        first_seen_order = list(dict.fromkeys(seen[key]))
+        assert first_seen_order == list(range(per_key)), key
+    assert all(-1 not in seqs for seqs in seen.values())
+    await db.close()
+
+
+async def _is_zero(value) -> bool:
+    return (await value) == 0
+
+
+async def test_rows_of_a_rolled_back_transaction_never_reach_the_outbox(env):
+    db = await _prepare(env.database_url)
+    await _write_then_roll_back(db, "unused")
+    assert await _outbox_rows(db) == 0
+    await db.close()
