@@ -84,7 +84,7 @@ async def _outbox_rows(db: Database) -> int:
         return await conn.fetchval("SELECT count(*) FROM outbox")
 
 
-async def test_relay_killed_mid_stream_publishes_exactly_the_committed_rows_in_key_order(
+async def test_a_relay_killed_mid_stream_publishes_exactly_the_committed_rows_in_order(
     env,
 ):
     topic = f"{env.topics.prefix}relay.numbers"

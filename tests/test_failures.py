@@ -1,0 +1,172 @@
+"""Poison messages and database outages, through the real broker and database."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from micromentor.embedded.ports import free_port
+from micromentor.embedded.postgres import EmbeddedPostgres
+from services.profiles.app import definition
+from services.profiles.settings import ProfilesSettings
+from shared.contracts.topics import dead_letter_topic
+from shared.platform.metrics import HANDLER_RETRIES
+from tests.factories import hr_record, portal_event, volunteered
+from tests.kafka import wait_until
+
+
+def _headers(record) -> dict[str, str]:
+    return {name: value.decode() for name, value in record.headers}
+
+
+async def test_poison_messages_go_to_the_dead_letter_topic_and_the_next_is_processed(
+    env,
+):
+    await env.start(definition, env.settings(ProfilesSettings))
+    hr = env.topics.hr_faculty_records
+    not_json = b"\xff\xfeEMPLOYEE;E1;not json at all"
+    bad_record = json.dumps(hr_record("E900", email="not-an-address")).encode()
+
+    await env.kafka.publish(hr, not_json, "E1")
+    await env.kafka.publish(hr, bad_record, "E900")
+    await env.kafka.publish(hr, hr_record("E901"), "E901")
+
+    await env.kafka.wait_for_events(env.topics.faculty, "FacultyProfileChanged")
+    dead = await wait_until(
+        lambda: _at_least(env.kafka.read_all(dead_letter_topic(hr)), 2),
+        what="two dead letters",
+    )
+    by_value = {record.value: record for record in dead}
+    assert set(by_value) == {not_json, bad_record}
+    first, second = _headers(by_value[not_json]), _headers(by_value[bad_record])
+    assert first["dlq.source.topic"] == hr
+    assert first["dlq.error.class"] == "NotUtf8"
+    assert second["dlq.error.class"] == "SchemaViolation"
+    assert "email" in second["dlq.error.message"]
+    for headers in (first, second):
+        assert {
+            "dlq.source.partition",
+            "dlq.source.offset",
+            "dlq.attempts",
+            "dlq.failed.at",
+            "dlq.consumer",
+        } <= set(headers)
+    assert by_value[bad_record].key == b"E900"
+
+
+async def test_an_event_that_violates_its_schema_is_dead_lettered_with_the_reason(env):
+    await env.start(definition, env.settings(ProfilesSettings))
+    await env.kafka.publish(env.topics.hr_faculty_records, hr_record("E910"), "E910")
+    await env.kafka.wait_for_events(env.topics.faculty, "FacultyProfileChanged")
+    broken = portal_event(
+        type("MentorVolunteered", (), {}),
+        {"employee_id": "E910", "topics": [], "max_mentees": 9},
+        subject="E910",
+        actor="E910",
+    )
+
+    await env.kafka.publish(env.topics.mentor_submissions, broken)
+    await env.kafka.publish(env.topics.mentor_submissions, volunteered("E910"))
+
+    await env.kafka.wait_for_events(env.topics.mentors, "MentorApproved")
+    [dead] = await env.kafka.read_all(dead_letter_topic(env.topics.mentor_submissions))
+    headers = _headers(dead)
+    assert headers["dlq.error.class"] == "SchemaViolation"
+    assert "max_mentees" in headers["dlq.error.message"]
+
+
+async def _at_least(records_coroutine, count: int):
+    records = await records_coroutine
+    return records if len(records) >= count else None
+
+
+async def _committed(bootstrap: str, group: str, topic: str) -> int:
+    """The group's committed offsets on ``topic``, summed over partitions."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        total = 0
+        for partition in partitions:
+            offset = await consumer.committed(TopicPartition(topic, partition))
+            total += offset or 0
+        return total
+    finally:
+        await consumer.stop()
+
+
+def _transient_retries() -> float:
+    return sum(
+        sample.value
+        for metric in HANDLER_RETRIES.collect()
+        for sample in metric.samples
+        if sample.name.endswith("_total") and sample.labels.get("kind") == "transient"
+    )
+
+
+async def test_while_postgresql_is_down_nothing_is_committed_or_skipped(env):
+    folder = Path(tempfile.mkdtemp(prefix="micromentor-outage-"))
+    postgres = EmbeddedPostgres(
+        port=free_port(), data_dir=folder / "data", durable=False
+    )
+    postgres.start()
+    try:
+        settings = env.settings(
+            ProfilesSettings,
+            database_url=postgres.url(),
+            consumer_group=f"outage-{env.topics.prefix}",
+        )
+        runtime = await env.start(definition, settings)
+        hr = env.topics.hr_faculty_records
+        for n in range(20):
+            await env.kafka.publish(hr, hr_record(f"A{n}"), f"A{n}")
+        await env.kafka.wait_for_events(env.topics.faculty, "FacultyProfileChanged", 20)
+        await wait_until(
+            lambda: _equals(
+                _committed(env.infra.bootstrap_servers, runtime.group_id, hr), 20
+            ),
+            what="the first 20 offsets to be committed",
+        )
+        retries_before = _transient_retries()
+
+        postgres.stop()
+        for n in range(30):
+            await env.kafka.publish(hr, hr_record(f"B{n}"), f"B{n}")
+        await wait_until(
+            lambda: _is_true(_transient_retries() > retries_before + 3),
+            what="the service to retry against the stopped database",
+        )
+        assert await _committed(env.infra.bootstrap_servers, runtime.group_id, hr) == 20
+
+        postgres.start()
+        await env.kafka.wait_for_events(
+            env.topics.faculty, "FacultyProfileChanged", 50, timeout_s=60
+        )
+        await wait_until(
+            lambda: _equals(
+                _committed(env.infra.bootstrap_servers, runtime.group_id, hr), 50
+            ),
+            what="all 50 offsets to be committed",
+        )
+        async with runtime.context.db.pool.acquire() as conn:
+            stored = await conn.fetchval("SELECT count(*) FROM faculty")
+        assert stored == 50
+        changes = await env.kafka.events(env.topics.faculty, "FacultyProfileChanged")
+        assert len({event.subject for event in changes}) == 50
+    finally:
+        for runtime in list(env.runtimes):
+            await env.stop(runtime)
+        postgres.stop()
+
+
+async def _equals(value, expected) -> bool:
+    return (await value) == expected
+
+
+async def _is_true(value: bool) -> bool:
+    return value
