@@ -1,0 +1,58 @@
+"""``python -m bench.run [latency]``: run benchmarks and print their tables."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from rich.console import Console
+from rich.table import Table
+
+from bench import matching_latency
+from bench.harness import bench_stack
+
+
+async def latency(rate: float, seconds: float) -> None:
+    async with bench_stack() as stack:
+        result = await matching_latency.run(stack, rate=rate, seconds=seconds)
+    table = Table(title="RequestSubmitted -> MatchProposed (embedded stack, 2 cores)")
+    for column in (
+        "rate/s",
+        "seconds",
+        "requests",
+        "proposed",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "mentors",
+        "faculty",
+        "matching RSS MB",
+    ):
+        table.add_column(column, justify="right")
+    table.add_row(
+        f"{result['rate']:.0f}",
+        f"{result['seconds']:.0f}",
+        str(result["requests"]),
+        str(result["proposed"]),
+        f"{result['p50_ms']:.1f}",
+        f"{result['p99_ms']:.1f}",
+        f"{result['max_ms']:.1f}",
+        str(result["mentors"]),
+        str(result["faculty"]),
+        f"{result['rss_mb']:.0f}",
+    )
+    Console().print(table)
+    Console().print(f"other outcomes: {result['outcomes']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("benchmark", nargs="?", default="latency", choices=["latency"])
+    parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    asyncio.run(latency(args.rate, args.seconds))
+
+
+if __name__ == "__main__":
+    main()
