@@ -43,6 +43,10 @@ class TestEnvironment:
             "http_port": 0,
             "outbox_poll_interval_s": 0.2,
             "retry_max_backoff_s": 1.0,
+            # The embedded broker completes a group join after half the session
+            # timeout; a short one keeps each service start near a second.
+            "kafka_session_timeout_ms": 3000,
+            "kafka_heartbeat_interval_ms": 500,
         }
         values.update(overrides)
         return settings_class.model_validate(values)

@@ -141,7 +141,7 @@ class ServiceRuntime:
                 retry=retry,
             )
         if processors:
-            _subscribe(broker, self.group_id, processors)
+            _subscribe(broker, self.group_id, processors, settings)
         return broker
 
     def _spawn(self, coroutine: Awaitable[None], name: str) -> None:
@@ -195,7 +195,10 @@ class ServiceRuntime:
 
 
 def _subscribe(
-    broker: KafkaBroker, group_id: str, processors: Mapping[str, MessageProcessor]
+    broker: KafkaBroker,
+    group_id: str,
+    processors: Mapping[str, MessageProcessor],
+    settings: ServiceSettings,
 ) -> None:
     """One consumer per service for all its topics: one group join, one rebalance."""
 
@@ -204,6 +207,8 @@ def _subscribe(
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
         title=f"{group_id}",
     )
     async def consume(msg: KafkaMessage) -> None:

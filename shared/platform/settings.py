@@ -40,3 +40,7 @@ class ServiceSettings(BaseSettings):
         default=5, ge=1, description="Tries before an unclassified error dead-letters."
     )
     kafka_request_timeout_ms: int = Field(default=15_000, ge=1000)
+    kafka_session_timeout_ms: int = Field(
+        default=10_000, ge=1000, description="Consumer group session timeout."
+    )
+    kafka_heartbeat_interval_ms: int = Field(default=3_000, ge=100)
