@@ -1,0 +1,1 @@
+"""Matching: mentoring requests, proposals to mentors, and mentor load."""

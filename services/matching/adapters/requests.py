@@ -1,0 +1,205 @@
+"""SQL for requests, the proposals made for them, and their expiry timers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+
+from shared.contracts.matching import RequestSubmitted
+
+EXPIRY_TIMER = "proposal_expiry"
+OPEN_STATUSES = ("proposed", "waiting", "matched")
+
+_INSERT_REQUEST = """
+INSERT INTO requests (request_id, mentee_employee_id, topic, need_statement,
+    meetings, scope_preference, scope_required, meeting_format,
+    preferred_mentor_employee_id, status, reason_code, correlation_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+ON CONFLICT DO NOTHING
+RETURNING *
+"""
+
+
+async def get_request(
+    conn: asyncpg.Connection, request_id: uuid.UUID, *, lock: bool = False
+) -> asyncpg.Record | None:
+    query = "SELECT * FROM requests WHERE request_id = $1"
+    return await conn.fetchrow(query + (" FOR UPDATE" if lock else ""), request_id)
+
+
+async def count_open_requests(conn: asyncpg.Connection, mentee: str) -> int:
+    return await conn.fetchval(
+        "SELECT count(*) FROM requests"
+        " WHERE mentee_employee_id = $1 AND status = ANY($2::text[])",
+        mentee,
+        list(OPEN_STATUSES),
+    )
+
+
+async def insert_request(
+    conn: asyncpg.Connection,
+    request: RequestSubmitted,
+    *,
+    status: str,
+    correlation_id: uuid.UUID,
+    reason_code: str | None = None,
+) -> asyncpg.Record | None:
+    """The stored row, or None when the id or an open (mentee, topic) exists."""
+    return await conn.fetchrow(
+        _INSERT_REQUEST,
+        request.request_id,
+        request.mentee_employee_id,
+        request.topic,
+        request.need_statement,
+        request.meetings,
+        request.scope_preference.value,
+        request.scope_required,
+        request.meeting_format.value if request.meeting_format else None,
+        request.preferred_mentor_employee_id,
+        status,
+        reason_code,
+        correlation_id,
+    )
+
+
+async def set_request_status(
+    conn: asyncpg.Connection, request_id: uuid.UUID, status: str
+) -> None:
+    await conn.execute(
+        "UPDATE requests SET status = $2, updated_at = now() WHERE request_id = $1",
+        request_id,
+        status,
+    )
+
+
+async def waiting_requests(
+    conn: asyncpg.Connection, topics: Sequence[str], *, limit: int
+) -> list[asyncpg.Record]:
+    """Waiting requests on ``topics``, oldest first, locked; others' are skipped."""
+    return await conn.fetch(
+        "SELECT * FROM requests WHERE status = 'waiting' AND topic = ANY($1::text[])"
+        " ORDER BY submitted_at, request_id LIMIT $2 FOR UPDATE SKIP LOCKED",
+        list(topics),
+        limit,
+    )
+
+
+async def record_proposal(
+    conn: asyncpg.Connection,
+    *,
+    proposal_id: uuid.UUID,
+    request_id: uuid.UUID,
+    mentor: str,
+    score: float,
+    rationale: str,
+    expires_at: datetime,
+) -> int:
+    """Store an open proposal and its expiry timer; returns the attempt number."""
+    attempt = await conn.fetchval(
+        "UPDATE requests SET status = 'proposed', attempts = attempts + 1,"
+        " updated_at = now() WHERE request_id = $1 RETURNING attempts",
+        request_id,
+    )
+    await conn.execute(
+        "INSERT INTO proposals (proposal_id, request_id, mentor_employee_id,"
+        " attempt, status, score, rationale, expires_at)"
+        " VALUES ($1, $2, $3, $4, 'open', $5, $6, $7)",
+        proposal_id,
+        request_id,
+        mentor,
+        attempt,
+        score,
+        rationale,
+        expires_at,
+    )
+    await conn.execute(
+        "INSERT INTO timers (kind, subject, due_at) VALUES ($1, $2, $3)",
+        EXPIRY_TIMER,
+        str(proposal_id),
+        expires_at,
+    )
+    return attempt
+
+
+async def lock_proposal(
+    conn: asyncpg.Connection, proposal_id: uuid.UUID
+) -> asyncpg.Record | None:
+    """The proposal, with its expiry timer locked first (the expiry poller's order)."""
+    await conn.execute(
+        "SELECT 1 FROM timers WHERE kind = $1 AND subject = $2 FOR UPDATE",
+        EXPIRY_TIMER,
+        str(proposal_id),
+    )
+    return await conn.fetchrow(
+        "SELECT * FROM proposals WHERE proposal_id = $1 FOR UPDATE", proposal_id
+    )
+
+
+async def close_proposal(
+    conn: asyncpg.Connection, proposal_id: uuid.UUID, status: str
+) -> None:
+    """Move an open proposal to ``status`` and drop its expiry timer."""
+    await conn.execute(
+        "UPDATE proposals SET status = $2, closed_at = now()"
+        " WHERE proposal_id = $1 AND status = 'open'",
+        proposal_id,
+        status,
+    )
+    await conn.execute(
+        "DELETE FROM timers WHERE kind = $1 AND subject = $2",
+        EXPIRY_TIMER,
+        str(proposal_id),
+    )
+
+
+async def claim_due_expiry(conn: asyncpg.Connection) -> uuid.UUID | None:
+    """The proposal id of one due expiry timer no other replica is handling."""
+    subject = await conn.fetchval(
+        "SELECT subject FROM timers WHERE kind = $1 AND due_at <= now()"
+        " ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+        EXPIRY_TIMER,
+    )
+    return uuid.UUID(subject) if subject else None
+
+
+async def accepted_mentor(conn: asyncpg.Connection, request_id: uuid.UUID) -> str:
+    return await conn.fetchval(
+        "SELECT mentor_employee_id FROM proposals"
+        " WHERE request_id = $1 AND status = 'accepted'",
+        request_id,
+    )
+
+
+async def open_proposals_of(conn: asyncpg.Connection, mentor: str) -> list[uuid.UUID]:
+    rows = await conn.fetch(
+        "SELECT proposal_id FROM proposals"
+        " WHERE mentor_employee_id = $1 AND status = 'open' ORDER BY proposed_at",
+        mentor,
+    )
+    return [row["proposal_id"] for row in rows]
+
+
+async def summary(conn: asyncpg.Connection) -> dict:
+    counts = await conn.fetchrow(
+        "SELECT count(*) AS requests,"
+        " count(*) FILTER (WHERE status IN ('matched', 'completed')) AS matched,"
+        " count(*) FILTER (WHERE status = 'waiting') AS waiting"
+        " FROM requests"
+    )
+    proposed = await conn.fetchval(
+        "SELECT count(*) FROM proposals WHERE status = 'open'"
+    )
+    rows = await conn.fetch(
+        "SELECT reason_code, count(*) AS n FROM requests WHERE status = 'rejected'"
+        " GROUP BY reason_code ORDER BY reason_code"
+    )
+    return {
+        "requests": counts["requests"],
+        "matched": counts["matched"],
+        "proposed": proposed,
+        "waiting": counts["waiting"],
+        "rejected": {row["reason_code"]: row["n"] for row in rows},
+    }

@@ -1,0 +1,69 @@
+"""The matching service: what it consumes, what it runs, and what it serves."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.matching.adapters import requests
+from services.matching.expiry import expire_proposals
+from services.matching.handlers import RequestHandlers
+from services.matching.projection_handlers import ProjectionHandlers
+from services.matching.proposing import Matchmaker
+from services.matching.settings import MatchingSettings
+from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscription
+
+
+def subscriptions(ctx: ServiceContext) -> list[Subscription]:
+    matchmaker = Matchmaker(ctx.settings, ctx.topics)
+    projections = ProjectionHandlers(matchmaker)
+    handlers = RequestHandlers(ctx.settings, matchmaker)
+    return [
+        Subscription(
+            ctx.topics.mentors,
+            {
+                "MentorApproved": projections.apply_mentor_approved,
+                "MentorDeactivated": projections.apply_mentor_deactivated,
+            },
+        ),
+        Subscription(
+            ctx.topics.faculty,
+            {"FacultyProfileChanged": projections.apply_faculty_change},
+        ),
+        Subscription(
+            ctx.topics.mentoring_requests,
+            {"RequestSubmitted": handlers.take_request},
+        ),
+        Subscription(
+            ctx.topics.proposal_responses,
+            {
+                "ProposalAccepted": handlers.accept_proposal,
+                "ProposalDeclined": handlers.decline_proposal,
+            },
+        ),
+        Subscription(
+            ctx.topics.engagements,
+            {"EngagementClosed": projections.free_engagement_slot},
+        ),
+    ]
+
+
+def routers(ctx: ServiceContext) -> list[APIRouter]:
+    router = APIRouter(prefix="/v1", tags=["program"])
+
+    @router.get("/summary", summary="Counts of requests, matches and rejections")
+    async def summary() -> dict:
+        async with ctx.db.pool.acquire() as conn:
+            return await requests.summary(conn)
+
+    return [router]
+
+
+definition = ServiceDefinition(
+    name="matching",
+    migrations_package="services.matching.migrations",
+    subscriptions=subscriptions,
+    background=(expire_proposals,),
+    routers=routers,
+)
+
+__all__ = ["MatchingSettings", "definition"]

@@ -1,0 +1,585 @@
+"""Matching through the real broker and database: requests, proposals, answers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from fastapi import FastAPI
+
+from services.matching.app import definition, routers
+from services.matching.settings import MatchingSettings
+from shared.contracts.matching import (
+    ProposalAccepted,
+    ProposalDeclined,
+    RequestSubmitted,
+)
+from shared.contracts.profiles import (
+    FacultyProfileChanged,
+    MentorApproved,
+    MentorDeactivated,
+)
+from shared.contracts.scheduling import EngagementClosed
+from shared.envelope import Envelope, new_event
+from shared.platform.runtime import ServiceRuntime
+from tests.factories import portal_event
+from tests.kafka import wait_until
+
+TOPIC = "academic-promotion"
+AVAILABILITY = {
+    "time_zone": "America/New_York",
+    "windows": [{"weekday": 2, "start": "13:00", "end": "15:00"}],
+}
+
+
+class Program:
+    """One running matching service and the people it knows about."""
+
+    def __init__(self, env, runtime: ServiceRuntime) -> None:
+        self.env = env
+        self.runtime = runtime
+        self.topics = env.topics
+
+    async def fetchval(self, query: str, *args):
+        async with self.runtime.context.db.pool.acquire() as conn:
+            return await conn.fetchval(query, *args)
+
+    async def faculty(
+        self,
+        employee_id: str,
+        *,
+        department: str = "Medicine",
+        status: str = "active",
+        supervisor: str | None = None,
+        version: int = 1,
+        wait: bool = True,
+    ) -> None:
+        change = FacultyProfileChanged(
+            employee_id=employee_id,
+            given_name="Grace",
+            family_name="Mbeki",
+            email=f"{employee_id.lower()}@med.example.edu",
+            department=department,
+            rank="associate_professor",
+            appointment_type="full_time_regular",
+            employment_status=status,
+            supervisor_employee_id=supervisor,
+            record_version=version,
+        )
+        await self.env.kafka.publish(
+            self.topics.faculty,
+            new_event(change, subject=employee_id, producer="profiles"),
+        )
+        if wait:
+            await wait_until(
+                lambda: self.fetchval(
+                    "SELECT true FROM faculty"
+                    " WHERE employee_id = $1 AND record_version = $2",
+                    employee_id,
+                    version,
+                ),
+                what=f"faculty {employee_id} v{version} in the projection",
+            )
+
+    async def mentor(
+        self,
+        employee_id: str,
+        *,
+        topics: tuple[str, ...] = (TOPIC,),
+        max_mentees: int = 2,
+        department: str = "Surgery",
+        scope: str = "both",
+    ) -> None:
+        approved = MentorApproved(
+            employee_id=employee_id,
+            topics=list(topics),
+            statement="I have sat on the promotions committee for years.",
+            max_mentees=max_mentees,
+            meeting_formats=["video", "in_person"],
+            availability=AVAILABILITY,
+            department_scope=scope,
+            department=department,
+        )
+        await self.env.kafka.publish(
+            self.topics.mentors,
+            new_event(approved, subject=employee_id, producer="profiles"),
+        )
+        await wait_until(
+            lambda: self.fetchval(
+                "SELECT true FROM mentors WHERE employee_id = $1 AND active"
+                " AND topics = $2::text[] AND max_mentees = $3",
+                employee_id,
+                list(topics),
+                max_mentees,
+            ),
+            what=f"mentor {employee_id} in the projection",
+        )
+
+    async def request(
+        self,
+        mentee: str,
+        *,
+        topic: str = TOPIC,
+        actor: str | None = None,
+        key: str | None = None,
+        **fields,
+    ) -> str:
+        request_id = fields.pop("request_id", None) or uuid.uuid4()
+        body = {
+            "request_id": str(request_id),
+            "mentee_employee_id": mentee,
+            "topic": topic,
+            "need_statement": "How do I prepare my promotion dossier?",
+            "meetings": 1,
+            **fields,
+        }
+        await self.env.kafka.publish(
+            self.topics.mentoring_requests,
+            portal_event(
+                RequestSubmitted, body, subject=str(request_id), actor=actor or mentee
+            ),
+            key,
+        )
+        return str(request_id)
+
+    async def answer(
+        self,
+        proposal: Envelope,
+        *,
+        accept: bool,
+        actor: str | None = None,
+        mentor: str | None = None,
+    ) -> None:
+        mentor = mentor or proposal.payload["mentor_employee_id"]
+        fields = {
+            "request_id": proposal.payload["request_id"],
+            "proposal_id": proposal.payload["proposal_id"],
+            "mentor_employee_id": mentor,
+        }
+        model = ProposalAccepted if accept else ProposalDeclined
+        await self.env.kafka.publish(
+            self.topics.proposal_responses,
+            portal_event(
+                model, fields, subject=proposal.subject, actor=actor or mentor
+            ),
+        )
+
+    async def close_engagement(self, confirmed: Envelope) -> None:
+        closed = EngagementClosed(
+            engagement_id=uuid.uuid4(),
+            request_id=confirmed.payload["request_id"],
+            mentee_employee_id=confirmed.payload["mentee_employee_id"],
+            mentor_employee_id=confirmed.payload["mentor_employee_id"],
+            topic=confirmed.payload["topic"],
+            sessions_held=1,
+            reason_code="completed",
+        )
+        await self.env.kafka.publish(
+            self.topics.engagements,
+            new_event(closed, subject=str(closed.engagement_id), producer="scheduling"),
+        )
+
+    async def events(self, event_type: str, request_id: str) -> list[Envelope]:
+        every = await self.env.kafka.events(self.topics.matching, event_type)
+        return [event for event in every if event.subject == request_id]
+
+    async def wait_for(
+        self, event_type: str, request_id: str, count: int = 1
+    ) -> list[Envelope]:
+        async def enough():
+            found = await self.events(event_type, request_id)
+            return found if len(found) >= count else None
+
+        return await wait_until(
+            enough, what=f"{count} x {event_type} for request {request_id}"
+        )
+
+    async def reserved(self, mentor: str) -> int:
+        return await self.fetchval(
+            "SELECT reserved FROM mentors WHERE employee_id = $1", mentor
+        )
+
+    async def summary(self) -> dict:
+        app = FastAPI()
+        for router in routers(self.runtime.context):
+            app.include_router(router)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://matching"
+        ) as client:
+            response = await client.get("/v1/summary")
+        response.raise_for_status()
+        return response.json()
+
+
+async def start(env, **overrides) -> Program:
+    settings = env.settings(MatchingSettings, expiry_poll_interval_s=0.1, **overrides)
+    return Program(env, await env.start(definition, settings))
+
+
+async def test_a_request_is_proposed_to_a_mentor_of_that_topic_with_score_and_reason(
+    env,
+):
+    program = await start(env)
+    await program.faculty("M100", department="Medicine")
+    await program.faculty("T100", department="Surgery")
+    await program.faculty("T101", department="Surgery")
+    await program.mentor("T100", topics=("teaching-portfolio",))
+    await program.mentor("T101", topics=(TOPIC, "research-agenda"))
+
+    request_id = await program.request("M100")
+
+    [proposed] = await program.wait_for("MatchProposed", request_id)
+    assert proposed.payload["mentor_employee_id"] == "T101"
+    assert proposed.payload["mentee_employee_id"] == "M100"
+    assert proposed.payload["attempt"] == 1
+    assert 0 < proposed.payload["score"] <= 1
+    assert proposed.payload["rationale"] == (
+        "same topic; 0 of 2 slots used; last matched never; other department"
+    )
+    expires_at = datetime.fromisoformat(proposed.payload["expires_at"])
+    assert expires_at - datetime.now(UTC) > timedelta(hours=71)
+    assert await program.reserved("T101") == 1
+
+
+async def test_every_kind_of_unacceptable_request_is_rejected_and_changes_nothing(
+    env,
+):
+    program = await start(env, max_open_requests=2)
+    await program.faculty("M200")
+    await program.faculty("M201", status="on_leave")
+    await program.faculty("T200", department="Surgery")
+    await program.mentor("T200", topics=(TOPIC, "teaching-portfolio"), max_mentees=5)
+    first = await program.request("M200")
+    second = await program.request("M200", topic="teaching-portfolio")
+    await program.wait_for("MatchProposed", first)
+    await program.wait_for("MatchProposed", second)
+
+    rejected = {
+        "not_self": await program.request(
+            "M200", topic="work-life-balance", actor="X1"
+        ),
+        "unknown_mentee": await program.request("NOBODY"),
+        "inactive_mentee": await program.request("M201"),
+        "unknown_topic": await program.request("M200", topic="astrology"),
+        "empty_need": await program.request(
+            "M200", topic="work-life-balance", need_statement="  \n "
+        ),
+        "too_many_open_requests": await program.request(
+            "M200", topic="work-life-balance"
+        ),
+    }
+    for reason_code, request_id in rejected.items():
+        [event] = await program.wait_for("RequestRejected", request_id)
+        assert event.payload["reason_code"] == reason_code
+        assert event.payload["reason"]
+        assert not await program.events("MatchProposed", request_id)
+    [unknown_topic] = await program.events("RequestRejected", rejected["unknown_topic"])
+    assert "academic-promotion" in unknown_topic.payload["reason"]
+    assert await program.reserved("T200") == 2
+    summary = await program.summary()
+    assert summary["rejected"] == {code: 1 for code in rejected}
+    assert summary["requests"] == 2 + len(rejected)
+
+
+async def test_a_second_open_request_on_the_same_topic_is_a_duplicate(env):
+    program = await start(env)
+    await program.faculty("M210")
+    await program.faculty("T210", department="Surgery")
+    await program.mentor("T210", max_mentees=5)
+    first = await program.request("M210")
+    await program.wait_for("MatchProposed", first)
+
+    again = await program.request("M210")
+
+    [rejected] = await program.wait_for("RequestRejected", again)
+    assert rejected.payload["reason_code"] == "duplicate_topic"
+    assert await program.reserved("T210") == 1
+
+
+async def test_a_request_id_seen_before_has_no_second_effect(env):
+    program = await start(env)
+    await program.faculty("M220")
+    await program.faculty("T220", department="Surgery")
+    await program.mentor("T220", max_mentees=5)
+    request_id = await program.request("M220")
+    await program.wait_for("MatchProposed", request_id)
+
+    await program.request("M220", request_id=request_id)
+    later = await program.request("M220", topic="teaching-portfolio", key=request_id)
+
+    await program.wait_for("RequestWaitlisted", later)
+    assert len(await program.events("MatchProposed", request_id)) == 1
+    assert not await program.events("RequestRejected", request_id)
+    assert await program.reserved("T220") == 1
+
+
+async def test_the_mentee_is_never_proposed_to_themselves_or_their_supervisor(env):
+    program = await start(env)
+    await program.faculty("T300", department="Surgery")
+    await program.faculty("M300", department="Surgery", supervisor="T300")
+    await program.mentor("M300")
+    await program.mentor("T300")
+
+    request_id = await program.request("M300")
+
+    [waitlisted] = await program.wait_for("RequestWaitlisted", request_id)
+    assert waitlisted.payload["reason_code"] == "no_mentor_available"
+    assert not await program.events("MatchProposed", request_id)
+    assert await program.reserved("M300") == 0
+    assert await program.reserved("T300") == 0
+
+
+async def test_a_mentor_at_capacity_is_skipped_even_when_named_by_the_mentee(env):
+    program = await start(env)
+    for mentee in ("M400", "M401"):
+        await program.faculty(mentee)
+    for mentor in ("T400", "T401"):
+        await program.faculty(mentor, department="Surgery")
+    await program.mentor("T400", max_mentees=1)
+    await program.mentor("T401", max_mentees=3)
+
+    first = await program.request("M400", preferred_mentor_employee_id="T400")
+    [to_named] = await program.wait_for("MatchProposed", first)
+    second = await program.request("M401", preferred_mentor_employee_id="T400")
+    [to_other] = await program.wait_for("MatchProposed", second)
+
+    assert to_named.payload["mentor_employee_id"] == "T400"
+    assert to_named.payload["rationale"].startswith("named by the mentee; ")
+    assert to_other.payload["mentor_employee_id"] == "T401"
+    assert await program.reserved("T400") == 1
+
+
+async def test_department_scopes_decide_who_may_be_asked(env):
+    program = await start(env)
+    await program.faculty("M410", department="Medicine")
+    await program.faculty("T410", department="Surgery")
+    await program.faculty("T411", department="Medicine")
+    await program.faculty("T412", department="Surgery")
+    await program.mentor("T410", department="Surgery", scope="own")
+    await program.mentor("T411", department="Medicine", scope="other")
+    await program.mentor("T412", department="Surgery", topics=("research-agenda",))
+
+    blocked = await program.request("M410")
+    own_only = await program.request(
+        "M410", topic="research-agenda", scope_preference="own", scope_required=True
+    )
+
+    await program.wait_for("RequestWaitlisted", blocked)
+    await program.wait_for("RequestWaitlisted", own_only)
+    assert await program.reserved("T410") == 0
+    assert await program.reserved("T411") == 0
+    assert await program.reserved("T412") == 0
+
+
+async def test_a_declined_proposal_moves_to_the_next_candidate(env):
+    program = await start(env)
+    await program.faculty("M500")
+    for mentor in ("T500", "T501"):
+        await program.faculty(mentor, department="Surgery")
+        await program.mentor(mentor)
+    request_id = await program.request("M500")
+    [first] = await program.wait_for("MatchProposed", request_id)
+    declined_by = first.payload["mentor_employee_id"]
+
+    await program.answer(first, accept=False)
+
+    [_, second] = await program.wait_for("MatchProposed", request_id, 2)
+    assert second.payload["mentor_employee_id"] != declined_by
+    assert second.payload["attempt"] == 2
+    assert await program.reserved(declined_by) == 0
+    assert await program.reserved(second.payload["mentor_employee_id"]) == 1
+
+
+async def test_an_accepted_proposal_confirms_the_match_with_the_mentors_formats(env):
+    program = await start(env)
+    await program.faculty("M600")
+    await program.faculty("T600", department="Surgery")
+    await program.mentor("T600")
+    request_id = await program.request("M600")
+    [proposed] = await program.wait_for("MatchProposed", request_id)
+
+    await program.answer(proposed, accept=True)
+
+    [confirmed] = await program.wait_for("MatchConfirmed", request_id)
+    assert confirmed.payload["mentor_employee_id"] == "T600"
+    assert confirmed.payload["mentee_employee_id"] == "M600"
+    assert confirmed.payload["meeting_formats"] == ["video", "in_person"]
+    assert confirmed.payload["availability"]["windows"][0]["start"] == "13:00:00"
+    assert await program.reserved("T600") == 1
+    timers = await program.fetchval("SELECT count(*) FROM timers")
+    assert timers == 0
+    summary = await program.summary()
+    assert summary == {
+        "requests": 1,
+        "matched": 1,
+        "proposed": 0,
+        "waiting": 0,
+        "rejected": {},
+    }
+
+
+async def test_answers_not_from_the_proposed_mentor_or_too_late_change_nothing(env):
+    program = await start(env)
+    await program.faculty("M700")
+    for mentor in ("T700", "T701"):
+        await program.faculty(mentor, department="Surgery")
+        await program.mentor(mentor)
+    request_id = await program.request("M700", preferred_mentor_employee_id="T700")
+    [proposed] = await program.wait_for("MatchProposed", request_id)
+
+    await program.answer(proposed, accept=True, actor="T701", mentor="T701")
+    await program.answer(proposed, accept=False, actor="T701", mentor="T700")
+    unknown = proposed.model_copy(
+        update={"payload": {**proposed.payload, "proposal_id": str(uuid.uuid4())}}
+    )
+    await program.answer(unknown, accept=True)
+
+    rejections = await program.wait_for("ProposalResponseRejected", request_id, 3)
+    assert [event.payload["reason_code"] for event in rejections] == [
+        "not_proposed_mentor",
+        "not_proposed_mentor",
+        "unknown_proposal",
+    ]
+    assert rejections[0].payload["actor"] == "T701"
+    assert not await program.events("MatchConfirmed", request_id)
+    assert len(await program.events("MatchProposed", request_id)) == 1
+    assert await program.reserved("T700") == 1
+    status = await program.fetchval(
+        "SELECT status FROM proposals WHERE proposal_id = $1",
+        uuid.UUID(proposed.payload["proposal_id"]),
+    )
+    assert status == "open"
+
+    await program.answer(proposed, accept=True)
+    await program.answer(proposed, accept=False)
+
+    await program.wait_for("MatchConfirmed", request_id)
+    rejections = await program.wait_for("ProposalResponseRejected", request_id, 4)
+    assert rejections[-1].payload["reason_code"] == "proposal_not_open"
+    assert await program.reserved("T700") == 1
+
+
+async def test_a_waitlisted_request_is_proposed_when_a_mentor_of_its_topic_arrives(
+    env,
+):
+    program = await start(env)
+    await program.faculty("M800")
+    await program.faculty("T800", department="Surgery")
+    await program.faculty("T801", department="Surgery")
+    request_id = await program.request("M800")
+    [waitlisted] = await program.wait_for("RequestWaitlisted", request_id)
+    assert waitlisted.payload["topic"] == TOPIC
+
+    await program.mentor("T800", topics=("teaching-portfolio",))
+    await program.mentor("T801", topics=("research-agenda", TOPIC))
+
+    [proposed] = await program.wait_for("MatchProposed", request_id)
+    assert proposed.payload["mentor_employee_id"] == "T801"
+    assert (await program.summary())["waiting"] == 0
+
+
+async def test_an_unanswered_proposal_expires_and_the_next_mentor_is_asked(env):
+    program = await start(env, proposal_expiry_hours=0.0005)
+    await program.faculty("M900")
+    for mentor in ("T900", "T901"):
+        await program.faculty(mentor, department="Surgery")
+        await program.mentor(mentor)
+
+    request_id = await program.request("M900")
+
+    [first, second] = await program.wait_for("MatchProposed", request_id, 2)
+    assert first.payload["mentor_employee_id"] != second.payload["mentor_employee_id"]
+    assert second.payload["attempt"] == 2
+    await program.wait_for("RequestWaitlisted", request_id)
+    statuses = await program.fetchval(
+        "SELECT array_agg(status ORDER BY attempt) FROM proposals"
+    )
+    assert statuses == ["expired", "expired"]
+    assert await program.reserved("T900") == 0
+    assert await program.reserved("T901") == 0
+
+
+async def test_a_closed_engagement_frees_the_slot_for_the_oldest_waiting_request(env):
+    program = await start(env)
+    for mentee in ("M950", "M951", "M952"):
+        await program.faculty(mentee)
+    await program.faculty("T950", department="Surgery")
+    await program.mentor("T950", max_mentees=1)
+    first = await program.request("M950")
+    [proposed] = await program.wait_for("MatchProposed", first)
+    await program.answer(proposed, accept=True)
+    [confirmed] = await program.wait_for("MatchConfirmed", first)
+    older = await program.request("M951")
+    await program.wait_for("RequestWaitlisted", older)
+    newer = await program.request("M952")
+    await program.wait_for("RequestWaitlisted", newer)
+
+    await program.close_engagement(confirmed)
+
+    [next_proposal] = await program.wait_for("MatchProposed", older)
+    assert next_proposal.payload["mentor_employee_id"] == "T950"
+    assert not await program.events("MatchProposed", newer)
+    assert await program.reserved("T950") == 1
+
+
+async def test_a_deactivated_mentors_open_proposal_goes_to_the_next_mentor(env):
+    program = await start(env)
+    await program.faculty("M960")
+    for mentor in ("T960", "T961"):
+        await program.faculty(mentor, department="Surgery")
+        await program.mentor(mentor)
+    request_id = await program.request("M960", preferred_mentor_employee_id="T960")
+    await program.wait_for("MatchProposed", request_id)
+
+    deactivated = MentorDeactivated(
+        employee_id="T960", reason_code="not_active", reason="on leave"
+    )
+    await env.kafka.publish(
+        env.topics.mentors,
+        new_event(deactivated, subject="T960", producer="profiles"),
+    )
+
+    [_, second] = await program.wait_for("MatchProposed", request_id, 2)
+    assert second.payload["mentor_employee_id"] == "T961"
+    assert await program.reserved("T960") == 0
+
+
+async def test_an_older_faculty_record_never_overwrites_a_newer_one(env):
+    program = await start(env)
+    await program.faculty("M970", department="Surgery", version=3)
+
+    await program.faculty("M970", department="Medicine", version=2, wait=False)
+    await program.faculty("M971", department="Medicine")
+
+    department = await program.fetchval(
+        "SELECT department FROM faculty WHERE employee_id = 'M970'"
+    )
+    assert department == "Surgery"
+
+
+async def test_two_requests_racing_for_the_last_slot_never_exceed_capacity(env):
+    program = await start(env)
+    settings = program.runtime.settings
+    await env.start(definition, settings)
+    for mentee in ("M980", "M981"):
+        await program.faculty(mentee)
+    await program.faculty("T980", department="Surgery")
+    await program.mentor("T980", max_mentees=1)
+
+    requests = [await program.request("M980"), await program.request("M981")]
+
+    outcomes = {}
+    for request_id in requests:
+
+        async def decided(request_id=request_id):
+            for kind in ("MatchProposed", "RequestWaitlisted"):
+                if await program.events(kind, request_id):
+                    return kind
+            return None
+
+        outcomes[request_id] = await wait_until(decided, what="a decision")
+    assert sorted(outcomes.values()) == ["MatchProposed", "RequestWaitlisted"]
+    assert await program.reserved("T980") == 1
+    assert await program.fetchval("SELECT count(*) FROM proposals") == 1
