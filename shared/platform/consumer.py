@@ -68,18 +68,18 @@ class MessageProcessor:
     ) -> None:
         self.service = service
         self.consumer = consumer
-        self._db = db
+        self.db = db
+        self.retry = retry
+        self.decode = decode
         self._producer = producer
-        self._decode = decode
         self._handlers = handlers
-        self._retry = retry
 
     async def process(self, record: ConsumerRecord) -> str:
         started = time.perf_counter()
         try:
-            inbound = self._decode(record.value)
+            inbound = self.decode(record.value)
         except PermanentMessageError as error:
-            await self._dead_letter(record, error, attempts=1, event_type="unknown")
+            await self.dead_letter(record, error, attempts=1, event_type="unknown")
             return "dead_lettered"
         if inbound is None:
             EVENTS_CONSUMED.labels(self.service, record.topic, "other", "ignored").inc()
@@ -112,13 +112,13 @@ class MessageProcessor:
                 kind = classify(error)
                 if kind is FailureKind.PERMANENT or (
                     kind is FailureKind.UNEXPECTED
-                    and attempt >= self._retry.unexpected_attempts
+                    and attempt >= self.retry.unexpected_attempts
                 ):
-                    await self._dead_letter(
+                    await self.dead_letter(
                         record, error, attempts=attempt, event_type=inbound.event_type
                     )
                     return "dead_lettered"
-                delay = self._retry.delay(attempt)
+                delay = self.retry.delay(attempt)
                 HANDLER_RETRIES.labels(self.service, record.topic, kind.value).inc()
                 log.warning(
                     "handler_failed_will_retry",
@@ -135,7 +135,7 @@ class MessageProcessor:
                 await asyncio.sleep(delay)
 
     async def _apply(self, inbound: Inbound) -> str:
-        async with self._db.unit_of_work() as uow:
+        async with self.db.unit_of_work() as uow:
             first_time = await uow.conn.fetchval(
                 "INSERT INTO inbox (consumer, message_id, event_type)"
                 " VALUES ($1, $2, $3)"
@@ -150,7 +150,7 @@ class MessageProcessor:
             await self._handlers[inbound.event_type](uow, inbound)
         return "applied"
 
-    async def _dead_letter(
+    async def dead_letter(
         self,
         record: ConsumerRecord,
         error: Exception,
@@ -182,7 +182,7 @@ class MessageProcessor:
             except asyncio.CancelledError:
                 raise
             except Exception as publish_error:
-                delay = self._retry.delay(attempt)
+                delay = self.retry.delay(attempt)
                 log.warning(
                     "dead_letter_publish_failed_will_retry",
                     error=str(publish_error),

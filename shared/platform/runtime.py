@@ -16,6 +16,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from shared.contracts.topics import Topics
+from shared.platform.batch import BatchApplier, BatchHandler
 from shared.platform.consumer import Handler, MessageProcessor, RetryPolicy
 from shared.platform.db import Database, create_pool
 from shared.platform.http import health_router
@@ -34,6 +35,8 @@ class Subscription:
     topic: str
     handlers: Mapping[str, Handler]
     decoder: Decoder | None = None
+    batch_handler: BatchHandler | None = None
+    """Set for bulk feeds: the service then consumes in batches of ``batch_size``."""
 
 
 @dataclass
@@ -56,6 +59,7 @@ class ServiceDefinition:
     subscriptions: Callable[[ServiceContext], Sequence[Subscription]]
     background: Sequence[Callable[[ServiceContext], Awaitable[None]]] = ()
     routers: Callable[[ServiceContext], Sequence[APIRouter]] = lambda _ctx: ()
+    batch_size: int = 500
 
 
 class ServiceRuntime:
@@ -129,9 +133,10 @@ class ServiceRuntime:
             maximum_s=settings.retry_max_backoff_s,
             unexpected_attempts=settings.unexpected_error_attempts,
         )
-        processors = {}
+        processors: dict[str, MessageProcessor] = {}
+        batch_appliers: dict[str, BatchApplier] = {}
         for subscription in self.definition.subscriptions(ctx):
-            processors[subscription.topic] = MessageProcessor(
+            processor = processors[subscription.topic] = MessageProcessor(
                 service=self.definition.name,
                 consumer=f"{self.definition.name}:{subscription.topic}",
                 db=ctx.db,
@@ -140,7 +145,20 @@ class ServiceRuntime:
                 handlers=subscription.handlers,
                 retry=retry,
             )
-        if processors:
+            if subscription.batch_handler is not None:
+                batch_appliers[subscription.topic] = BatchApplier(
+                    processor, subscription.batch_handler
+                )
+        if batch_appliers:
+            _subscribe_batches(
+                broker,
+                self.group_id,
+                processors,
+                batch_appliers,
+                settings,
+                self.definition.batch_size,
+            )
+        elif processors:
             _subscribe(broker, self.group_id, processors, settings)
         return broker
 
@@ -219,6 +237,45 @@ def _subscribe(
         except Exception as error:
             # The effect is committed; a redelivery is recognised by the inbox.
             log.warning("offset_commit_failed", topic=record.topic, error=str(error))
+
+
+def _subscribe_batches(
+    broker: KafkaBroker,
+    group_id: str,
+    processors: Mapping[str, MessageProcessor],
+    batch_appliers: Mapping[str, BatchApplier],
+    settings: ServiceSettings,
+    batch_size: int,
+) -> None:
+    """Like ``_subscribe``, taking up to ``batch_size`` records per poll."""
+
+    @broker.subscriber(
+        *processors,
+        group_id=group_id,
+        ack_policy=AckPolicy.MANUAL,
+        auto_offset_reset="earliest",
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+        batch=True,
+        max_records=batch_size,
+        batch_timeout_ms=100,
+        title=f"{group_id}",
+    )
+    async def consume_batch(msg: KafkaMessage) -> None:
+        by_topic: dict[str, list] = {}
+        for record in msg.raw_message:
+            by_topic.setdefault(record.topic, []).append(record)
+        for topic, records in by_topic.items():
+            if topic in batch_appliers:
+                await batch_appliers[topic].process(records)
+            else:
+                for record in records:
+                    await processors[topic].process(record)
+        if by_topic:
+            try:
+                await msg.ack()
+            except Exception as error:
+                log.warning("offset_commit_failed", error=str(error))
 
 
 def _report_crash(task: asyncio.Task) -> None:
