@@ -1,0 +1,1 @@
+"""Developer scripts: documentation generation and other chores."""

@@ -1,0 +1,1 @@
+"""Documentation generated from the event contracts and the routing table."""
