@@ -1,0 +1,46 @@
+# Developer entry points. Every target creates .venv when it is missing and
+# installs the project once per change of pyproject.toml.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Stamps carry a hash of pyproject.toml: pip runs again only when it changed.
+DEPS_KEY := $(shell $(PYTHON) -c "import hashlib; print(hashlib.sha256(open('pyproject.toml', 'rb').read()).hexdigest()[:16])")
+STAMP = $(VENV)/.installed-$(1)-$(DEPS_KEY)
+
+.PHONY: demo up down test lint format docs bench
+
+demo: $(call STAMP,embedded)
+	$(VENV)/bin/micromentor demo
+
+up:
+	docker compose up --build --detach --wait
+
+down:
+	docker compose down
+
+test: $(call STAMP,test)
+	$(PY) -m pytest -q -p no:cacheprovider --durations=10
+
+lint: $(call STAMP,test)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+
+format: $(call STAMP,test)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+docs: $(call STAMP,test)
+	$(PY) tools/generate_docs.py
+
+bench: $(call STAMP,bench)
+	$(PY) -m bench.run
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-%-$(DEPS_KEY): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[$*]'
+	rm -f $(VENV)/.installed-$*-*
+	touch $@
