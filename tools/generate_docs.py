@@ -20,7 +20,12 @@ if str(ROOT) not in sys.path:
 import yaml  # noqa: E402
 
 from tools.docgen.asyncapi import asyncapi_document  # noqa: E402
-from tools.docgen.markdown import render_template, topics_markdown  # noqa: E402
+from tools.docgen.configuration import configuration_markdown  # noqa: E402
+from tools.docgen.markdown import (  # noqa: E402
+    GENERATED_NOTICE,
+    render_template,
+    topics_markdown,
+)
 from tools.docgen.schemas import schema_files  # noqa: E402
 
 TEMPLATES = ROOT / "tools" / "docgen" / "templates"
@@ -45,6 +50,7 @@ def generate(docs_dir: Path) -> dict[str, str]:
         width=88,
     )
     files["topics.md"] = topics_markdown()
+    files["configuration.md"] = configuration_markdown(GENERATED_NOTICE)
     for template in sorted(TEMPLATES.glob("*.md")):
         files[template.name] = render_template(
             template.read_text(), docs_dir / "examples"
