@@ -4,23 +4,47 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.profiles.adapters import repository
-from services.profiles.handlers import ProfilesHandlers, decode_hr_record
+from services.profiles.adapters import erasure, mentors, repository
+from services.profiles.api.directory import directory_router
+from services.profiles.data_retention import erase_expired_faculty_data
+from services.profiles.engagement_load import (
+    count_engagement_closed,
+    count_engagement_opened,
+)
+from services.profiles.handlers import ProfilesHandlers
+from services.profiles.hr_feed import decode_hr_record
+from services.profiles.lifecycle import MentorLifecycleHandlers
+from services.profiles.resumption import resume_paused_mentors
 from services.profiles.settings import ProfilesSettings
 from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscription
 
 
 def subscriptions(ctx: ServiceContext) -> list[Subscription]:
     handlers = ProfilesHandlers(ctx.settings, ctx.topics)
+    lifecycle = MentorLifecycleHandlers(ctx.settings, ctx.topics)
     return [
         Subscription(
             ctx.topics.hr_faculty_records,
             {"FacultyRecord": handlers.apply_faculty_record},
             decoder=decode_hr_record,
+            batch_handler=handlers.apply_faculty_records,
         ),
         Subscription(
             ctx.topics.mentor_submissions,
-            {"MentorVolunteered": handlers.decide_volunteer},
+            {
+                "MentorVolunteered": handlers.decide_volunteer,
+                "MentorProfileUpdated": lifecycle.update_profile,
+                "MentorPauseRequested": lifecycle.pause,
+                "MentorResumeRequested": lifecycle.resume,
+                "MentorWithdrawalRequested": lifecycle.withdraw,
+            },
+        ),
+        Subscription(
+            ctx.topics.engagements,
+            {
+                "EngagementOpened": count_engagement_opened,
+                "EngagementClosed": count_engagement_closed,
+            },
         ),
     ]
 
@@ -31,15 +55,21 @@ def routers(ctx: ServiceContext) -> list[APIRouter]:
     @router.get("/summary", summary="Counts of faculty and mentor decisions")
     async def summary() -> dict:
         async with ctx.db.pool.acquire() as conn:
-            return await repository.summary(conn)
+            counts = await repository.summary(conn)
+            by_status = await mentors.count_by_status(conn)
+            counts["mentors_paused"] = by_status.get("paused", 0)
+            counts["mentors_withdrawn"] = by_status.get("withdrawn", 0)
+            counts["faculty_erased"] = await erasure.erased_count(conn)
+            return counts
 
-    return [router]
+    return [router, directory_router(ctx)]
 
 
 definition = ServiceDefinition(
     name="profiles",
     migrations_package="services.profiles.migrations",
     subscriptions=subscriptions,
+    background=(resume_paused_mentors, erase_expired_faculty_data),
     routers=routers,
 )
 

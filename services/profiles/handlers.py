@@ -6,18 +6,23 @@ import uuid
 from datetime import UTC, date, datetime
 
 import structlog
-from pydantic import ValidationError
 
 from services.profiles.adapters import repository
 from services.profiles.domain.eligibility import decide_eligibility
 from services.profiles.domain.volunteering import submission_problem
+from services.profiles.eligibility_review import review_mentor_after_hr_change
+from services.profiles.hr_feed import (
+    STALE_RECORDS,
+    apply_hr_batch,
+    duplicate_email,
+    profile_changed,
+    start_date_problem,
+)
 from services.profiles.settings import ProfilesSettings
 from shared.contracts.catalogue import topic_catalogue
 from shared.contracts.hr import FacultyRecord
 from shared.contracts.profiles import (
-    FacultyProfileChanged,
     MentorApproved,
-    MentorDeactivated,
     MentorRejected,
     MentorVolunteered,
 )
@@ -25,28 +30,11 @@ from shared.contracts.topics import Topics
 from shared.envelope import Envelope, new_event
 from shared.platform.db import UnitOfWork
 from shared.platform.errors import PermanentMessageError
-from shared.platform.inbound import Inbound, parse_json, schema_error
+from shared.platform.inbound import Inbound
 
 log = structlog.get_logger(__name__)
 
 SERVICE = "profiles"
-HR_NAMESPACE = uuid.UUID("6f1c1c8e-8f0e-4a53-9d7e-2f4b8e1e6a10")
-
-
-def decode_hr_record(raw: bytes | None) -> Inbound:
-    """HR records are plain JSON; (employee id, version) identifies each one."""
-    document = parse_json(raw)
-    try:
-        record = FacultyRecord.model_validate(document)
-    except ValidationError as error:
-        raise schema_error(error, "faculty record") from error
-    message_id = f"{record.employee_id}:{record.record_version}"
-    return Inbound(
-        message_id=message_id,
-        event_type="FacultyRecord",
-        correlation_id=str(uuid.uuid5(HR_NAMESPACE, message_id)),
-        payload=record,
-    )
 
 
 class ProfilesHandlers:
@@ -58,20 +46,29 @@ class ProfilesHandlers:
     def today(self) -> date:
         return datetime.now(UTC).date()
 
+    async def apply_faculty_records(
+        self, uow: UnitOfWork, messages: list[Inbound]
+    ) -> dict[str, PermanentMessageError]:
+        """The bulk path for the HR feed; refused records are dead-lettered."""
+        return await apply_hr_batch(
+            uow,
+            messages,
+            today=self.today(),
+            faculty_topic=self.topics.faculty,
+            producer=SERVICE,
+            recheck_mentor=self._recheck_mentor,
+        )
+
     async def apply_faculty_record(self, uow: UnitOfWork, message: Inbound) -> None:
         record: FacultyRecord = message.payload
-        if record.service_start_date > self.today():
-            raise PermanentMessageError(
-                f"service start date {record.service_start_date} is in the future",
-                error_class="StartDateInFuture",
-            )
+        problem = start_date_problem(record, self.today())
+        if problem is not None:
+            raise problem
         owner = await repository.email_owner(uow.conn, str(record.email))
         if owner is not None and owner != record.employee_id:
-            raise PermanentMessageError(
-                f"e-mail address already belongs to employee {owner}",
-                error_class="DuplicateEmail",
-            )
+            raise duplicate_email(owner)
         if not await repository.store_if_newer(uow.conn, record):
+            STALE_RECORDS.inc()
             log.info(
                 "faculty_record_stale_ignored",
                 employee_id=record.employee_id,
@@ -80,13 +77,7 @@ class ProfilesHandlers:
             return
         correlation = uuid.UUID(message.correlation_id)
         await uow.emit(
-            self.topics.faculty,
-            new_event(
-                FacultyProfileChanged.model_validate(record.model_dump()),
-                subject=record.employee_id,
-                producer=SERVICE,
-                correlation_id=correlation,
-            ),
+            self.topics.faculty, profile_changed(record, correlation, SERVICE)
         )
         await self._recheck_mentor(uow, record, correlation)
         log.info(
@@ -98,37 +89,13 @@ class ProfilesHandlers:
     async def _recheck_mentor(
         self, uow: UnitOfWork, record: FacultyRecord, correlation: uuid.UUID
     ) -> None:
-        mentor = await repository.get_mentor(uow.conn, record.employee_id)
-        if mentor is None or mentor["status"] != "approved":
-            return
-        decision = decide_eligibility(
-            record, today=self.today(), min_years=self.settings.mentor_min_service_years
-        )
-        if decision.eligible:
-            return
-        await repository.set_mentor_status(
-            uow.conn,
-            record.employee_id,
-            status="deactivated",
-            reason_code=decision.reason_code,
-        )
-        await uow.emit(
-            self.topics.mentors,
-            new_event(
-                MentorDeactivated(
-                    employee_id=record.employee_id,
-                    reason_code=decision.reason_code,
-                    reason=decision.reason,
-                ),
-                subject=record.employee_id,
-                producer=SERVICE,
-                correlation_id=correlation,
-            ),
-        )
-        log.info(
-            "mentor_deactivated",
-            employee_id=record.employee_id,
-            reason_code=decision.reason_code,
+        await review_mentor_after_hr_change(
+            uow,
+            self.topics,
+            record,
+            correlation_id=correlation,
+            today=self.today(),
+            min_years=self.settings.mentor_min_service_years,
         )
 
     async def decide_volunteer(self, uow: UnitOfWork, message: Inbound) -> None:

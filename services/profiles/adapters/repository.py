@@ -51,6 +51,71 @@ async def store_if_newer(conn: asyncpg.Connection, record: FacultyRecord) -> boo
     return stored is not None
 
 
+_UPSERT_MANY_NEWER = """
+INSERT INTO faculty AS f (employee_id, given_name, family_name, email, department,
+    division, rank, appointment_type, service_start_date, employment_status,
+    supervisor_employee_id, record_version)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+    $6::text[], $7::text[], $8::text[], $9::date[], $10::text[], $11::text[],
+    $12::bigint[])
+ON CONFLICT (employee_id) DO UPDATE SET
+    given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
+    email = EXCLUDED.email, department = EXCLUDED.department,
+    division = EXCLUDED.division, rank = EXCLUDED.rank,
+    appointment_type = EXCLUDED.appointment_type,
+    service_start_date = EXCLUDED.service_start_date,
+    employment_status = EXCLUDED.employment_status,
+    supervisor_employee_id = EXCLUDED.supervisor_employee_id,
+    record_version = EXCLUDED.record_version, updated_at = now()
+WHERE f.record_version < EXCLUDED.record_version
+RETURNING employee_id
+"""
+
+
+async def store_many_if_newer(
+    conn: asyncpg.Connection, records: list[FacultyRecord]
+) -> set[str]:
+    """Store each record unless a same-or-newer version is stored; one per employee."""
+    if not records:
+        return set()
+    rows = await conn.fetch(
+        _UPSERT_MANY_NEWER,
+        [r.employee_id for r in records],
+        [r.given_name for r in records],
+        [r.family_name for r in records],
+        [str(r.email) for r in records],
+        [r.department for r in records],
+        [r.division for r in records],
+        [r.rank for r in records],
+        [r.appointment_type.value for r in records],
+        [r.service_start_date for r in records],
+        [r.employment_status.value for r in records],
+        [r.supervisor_employee_id for r in records],
+        [r.record_version for r in records],
+    )
+    return {row["employee_id"] for row in rows}
+
+
+async def email_owners(
+    conn: asyncpg.Connection, addresses: list[str]
+) -> list[tuple[str, str]]:
+    """(employee id, lower-cased address) for stored faculty using any of them."""
+    rows = await conn.fetch(
+        "SELECT employee_id, lower(email) AS address FROM faculty"
+        " WHERE lower(email) = ANY($1::text[])",
+        addresses,
+    )
+    return [(row["employee_id"], row["address"]) for row in rows]
+
+
+async def mentors_among(conn: asyncpg.Connection, employee_ids: list[str]) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT employee_id FROM mentors WHERE employee_id = ANY($1::text[])",
+        employee_ids,
+    )
+    return [row["employee_id"] for row in rows]
+
+
 async def get_faculty(
     conn: asyncpg.Connection, employee_id: str
 ) -> FacultyRecord | None:

@@ -1,0 +1,147 @@
+"""The HR faculty feed: decoding records and applying them a batch at a time."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+import structlog
+from prometheus_client import Counter
+from pydantic import ValidationError
+
+from services.profiles.adapters import repository
+from shared.contracts.hr import FacultyRecord
+from shared.contracts.profiles import FacultyProfileChanged
+from shared.envelope import new_event
+from shared.platform.db import UnitOfWork
+from shared.platform.errors import PermanentMessageError
+from shared.platform.inbound import Inbound, parse_json, schema_error
+
+log = structlog.get_logger(__name__)
+
+HR_NAMESPACE = uuid.UUID("6f1c1c8e-8f0e-4a53-9d7e-2f4b8e1e6a10")
+
+STALE_RECORDS = Counter(
+    "micromentor_hr_records_stale_total",
+    "HR records ignored because a record of the same or a newer version was stored.",
+)
+
+MentorRecheck = Callable[[UnitOfWork, FacultyRecord, uuid.UUID], Awaitable[None]]
+
+
+def decode_hr_record(raw: bytes | None) -> Inbound:
+    """HR records are plain JSON; (employee id, version) identifies each one."""
+    document = parse_json(raw)
+    try:
+        record = FacultyRecord.model_validate(document)
+    except ValidationError as error:
+        raise schema_error(error, "faculty record") from error
+    message_id = f"{record.employee_id}:{record.record_version}"
+    return Inbound(
+        message_id=message_id,
+        event_type="FacultyRecord",
+        correlation_id=str(uuid.uuid5(HR_NAMESPACE, message_id)),
+        payload=record,
+    )
+
+
+def start_date_problem(record: FacultyRecord, today) -> PermanentMessageError | None:
+    if record.service_start_date > today:
+        return PermanentMessageError(
+            f"service start date {record.service_start_date} is in the future",
+            error_class="StartDateInFuture",
+        )
+    return None
+
+
+def duplicate_email(owner: str) -> PermanentMessageError:
+    return PermanentMessageError(
+        f"e-mail address already belongs to employee {owner}",
+        error_class="DuplicateEmail",
+    )
+
+
+def profile_changed(record: FacultyRecord, correlation: uuid.UUID, producer: str):
+    return new_event(
+        FacultyProfileChanged.model_validate(record.model_dump()),
+        subject=record.employee_id,
+        producer=producer,
+        correlation_id=correlation,
+    )
+
+
+async def apply_hr_batch(
+    uow: UnitOfWork,
+    messages: list[Inbound],
+    *,
+    today,
+    faculty_topic: str,
+    producer: str,
+    recheck_mentor: MentorRecheck,
+) -> dict[str, PermanentMessageError]:
+    """Apply a batch of HR records with set-based SQL; returns the refused ones.
+
+    Within a batch the newest version per employee wins, exactly as if the
+    records had been applied one by one in any order.
+    """
+    refused: dict[str, PermanentMessageError] = {}
+    newest: dict[str, Inbound] = {}
+    for message in messages:
+        record: FacultyRecord = message.payload
+        problem = start_date_problem(record, today)
+        if problem is not None:
+            refused[message.message_id] = problem
+            continue
+        current = newest.get(record.employee_id)
+        if current is None or record.record_version > current.payload.record_version:
+            newest[record.employee_id] = message
+    await _refuse_duplicate_emails(uow, newest, refused)
+    candidates = [m.payload for m in newest.values() if m.message_id not in refused]
+    stored = await repository.store_many_if_newer(uow.conn, candidates)
+    applied = [m for m in newest.values() if m.payload.employee_id in stored]
+    await uow.emit_many(
+        faculty_topic,
+        [
+            profile_changed(m.payload, uuid.UUID(m.correlation_id), producer)
+            for m in applied
+        ],
+    )
+    for employee_id in await repository.mentors_among(uow.conn, list(stored)):
+        message = newest[employee_id]
+        await recheck_mentor(uow, message.payload, uuid.UUID(message.correlation_id))
+    for message in applied:
+        with structlog.contextvars.bound_contextvars(
+            event_id=message.message_id,
+            event_type=message.event_type,
+            correlation_id=message.correlation_id,
+        ):
+            log.info(
+                "faculty_record_applied",
+                employee_id=message.payload.employee_id,
+                record_version=message.payload.record_version,
+            )
+    STALE_RECORDS.inc(len(messages) - len(refused) - len(applied))
+    return refused
+
+
+async def _refuse_duplicate_emails(
+    uow: UnitOfWork,
+    newest: dict[str, Inbound],
+    refused: dict[str, PermanentMessageError],
+) -> None:
+    claimed: dict[str, str] = {}
+    for employee_id, message in newest.items():
+        address = str(message.payload.email).lower()
+        if address in claimed:
+            refused[message.message_id] = duplicate_email(claimed[address])
+        else:
+            claimed[address] = employee_id
+    for owner, address in await repository.email_owners(uow.conn, list(claimed)):
+        claimant = claimed[address]
+        if owner == claimant:
+            continue
+        if owner in newest:
+            # The owner changes address in this same batch: only applying the
+            # records in order decides this, so let the one-by-one path do it.
+            raise PermanentMessageError("an e-mail address moves within the batch")
+        refused[newest[claimant].message_id] = duplicate_email(owner)

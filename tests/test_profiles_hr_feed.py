@@ -1,0 +1,124 @@
+"""The HR feed in bulk: batches, versions, replays and every kind of bad record."""
+
+from __future__ import annotations
+
+import json
+
+from services.profiles.app import definition
+from services.profiles.settings import ProfilesSettings
+from shared.contracts.topics import dead_letter_topic
+from tests.factories import hr_record, today_plus_years
+from tests.kafka import wait_until
+
+
+async def _faculty(runtime) -> dict[str, dict]:
+    async with runtime.context.db.pool.acquire() as conn:
+        rows = await conn.fetch("SELECT * FROM faculty")
+    return {row["employee_id"]: dict(row) for row in rows}
+
+
+async def _published(env, topic, records) -> None:
+    for record in records:
+        await env.kafka.publish(topic, record, record["employee_id"])
+
+
+async def test_a_shuffled_feed_with_duplicates_keeps_the_newest_version(env):
+    hr = env.topics.hr_faculty_records
+    records = []
+    for n in range(300):
+        for version in (2, 1, 3, 3):
+            records.append(
+                hr_record(f"H{n}", record_version=version, rank=f"rank-v{version}")
+            )
+    await _published(env, hr, records)
+    runtime = await env.start(definition, env.settings(ProfilesSettings))
+
+    async def all_stored():
+        stored = await _faculty(runtime)
+        return stored if len(stored) == 300 else None
+
+    stored = await wait_until(all_stored, what="300 faculty")
+    assert {row["rank"] for row in stored.values()} == {"rank-v3"}
+    assert {row["record_version"] for row in stored.values()} == {3}
+    changes = await env.kafka.wait_for_events(
+        env.topics.faculty, "FacultyProfileChanged", 300
+    )
+    assert len({event.subject for event in changes}) == 300
+
+
+async def test_replaying_the_whole_feed_changes_nothing(env):
+    hr = env.topics.hr_faculty_records
+    await _published(env, hr, [hr_record(f"R{n}") for n in range(50)])
+    first = await env.start(
+        definition, env.settings(ProfilesSettings, consumer_group="first-pass")
+    )
+    await env.kafka.wait_for_events(env.topics.faculty, "FacultyProfileChanged", 50)
+    before = await _faculty(first)
+    await env.stop(first)
+
+    replay = await env.start(
+        definition, env.settings(ProfilesSettings, consumer_group="replay-from-start")
+    )
+    await _published(env, hr, [hr_record("R-last")])
+    await env.kafka.wait_for_events(env.topics.faculty, "FacultyProfileChanged", 51)
+    after = await _faculty(replay)
+
+    assert {k: v for k, v in after.items() if k != "R-last"} == before
+    changes = await env.kafka.events(env.topics.faculty, "FacultyProfileChanged")
+    assert len(changes) == 51
+
+
+def _bad_records() -> dict[bytes, str]:
+    without_id = {k: v for k, v in hr_record("X1").items() if k != "employee_id"}
+    return {
+        b"\xc3\x28 not utf-8": "NotUtf8",
+        b"{not json": "NotJson",
+        json.dumps(without_id).encode(): "SchemaViolation",
+        json.dumps(hr_record("X2", email="nobody-at-example")).encode(): (
+            "SchemaViolation"
+        ),
+        json.dumps(hr_record("X3", appointment_type="honorary")).encode(): (
+            "SchemaViolation"
+        ),
+        json.dumps(hr_record("X4", service_start_date=today_plus_years(1))).encode(): (
+            "StartDateInFuture"
+        ),
+        json.dumps(hr_record("X6", email="g1@med.example.edu")).encode(): (
+            "DuplicateEmail"
+        ),
+    }
+
+
+async def test_every_kind_of_bad_record_is_dead_lettered_and_the_rest_applied(env):
+    hr = env.topics.hr_faculty_records
+    bad = _bad_records()
+    runtime = await env.start(definition, env.settings(ProfilesSettings))
+    await _published(env, hr, [hr_record(f"G{n}") for n in range(1, 6)])
+    await wait_until(lambda: _stored_count(runtime, 5), what="the first records")
+    for value in bad:
+        await env.kafka.publish(hr, value, "bad")
+    await _published(env, hr, [hr_record("G6")])
+
+    dead = await wait_until(
+        lambda: _at_least(env.kafka.read_all(dead_letter_topic(hr)), len(bad)),
+        what="every bad record on the dead-letter topic",
+    )
+    classes = {
+        record.value: dict(record.headers)["dlq.error.class"].decode()
+        for record in dead
+    }
+    assert classes == bad
+    stored = await wait_until(
+        lambda: _stored_count(runtime, 6), what="the six good records"
+    )
+    assert set(stored) == {f"G{n}" for n in range(1, 7)}
+
+
+async def _at_least(records_coroutine, count):
+    records = await records_coroutine
+    return records if len(records) >= count else None
+
+
+async def _stored_count(runtime, count):
+    stored = await _faculty(runtime)
+    return stored if len(stored) == count else None
