@@ -131,7 +131,7 @@ ROUTES: tuple[TopicRoute, ...] = (
         topic="engagements",
         key="engagement_id",
         producer="scheduling",
-        consumers=("matching", "notifications"),
+        consumers=("profiles", "matching", "notifications"),
         events=(
             "EngagementOpened",
             "SessionScheduled",
