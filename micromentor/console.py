@@ -1,0 +1,48 @@
+"""Rich output shared by the commands: service prefixes and notices."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+SERVICE_COLOURS = {
+    "profiles": "cyan",
+    "matching": "magenta",
+    "scheduling": "green",
+    "notifications": "yellow",
+}
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console sized and coloured for wherever output goes right now."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def service_line_printer(console: Console):
+    """Print a service's output line behind a coloured ``[name]`` prefix."""
+
+    def print_line(service: str, line: str) -> None:
+        prefix = Text(f"[{service}] ", style=SERVICE_COLOURS.get(service, "blue"))
+        console.print(prefix + Text(line), soft_wrap=True)
+
+    return print_line
+
+
+def service_log_writer(folder):
+    """Append a service's output to ``<folder>/<service>.log`` instead of the screen."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+
+    def write_line(service: str, line: str) -> None:
+        if service not in files:
+            files[service] = (folder / f"{service}.log").open("a", buffering=1)
+        files[service].write(line + "\n")
+
+    return write_line
+
+
+def notice_printer(console: Console):
+    def notice(message: str) -> None:
+        console.print(Text("[stack] ", style="bold blue") + Text(message))
+
+    return notice

@@ -1,0 +1,1 @@
+"""A deterministic, realistic run of the whole program against the live stack."""

@@ -1,0 +1,304 @@
+"""``micromentor demo``: a semester of micro-mentoring in a few minutes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from micromentor.config import StackConfig
+from micromentor.demo.faculty_portal import FacultyPortalActor
+from micromentor.demo.requests import PlannedRequest, build_requests
+from micromentor.demo.roster import build_roster
+from micromentor.demo.stack_access import StackHandle, demo_stack
+from micromentor.demo.summary import fetch_summaries, summary_table
+from micromentor.demo.tracker import RunTracker
+from micromentor.demo.volunteers import build_volunteers
+from micromentor.hr_import import publish_faculty_records
+from micromentor.kafka_io import faculty_producer
+from micromentor.kafka_lag import LagProbe
+from micromentor.portal import Portal
+from micromentor.stack import ServiceExited, StartInterrupted
+from micromentor.up import install_stop_signals
+from shared.contracts.matching import RequestSubmitted
+from shared.contracts.topics import Topics
+
+QUIET_S = 3.0
+FACULTY_READERS = ("matching", "scheduling", "notifications")
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    seed: int = 7
+    faculty: int = 600
+    requests: int = 240
+    volunteers: int = 90
+    stage_timeout_s: float = 300.0
+
+
+class DemoTimedOut(RuntimeError):
+    pass
+
+
+class DemoInterrupted(RuntimeError):
+    pass
+
+
+async def run_demo(config: StackConfig, options: DemoOptions, console: Console) -> int:
+    """Run the whole program once; the process exit code."""
+    began = time.monotonic()
+    stop = asyncio.Event()
+    install_stop_signals(stop)
+    try:
+        async with demo_stack(config, console, stop) as handle:
+            await Scenario(handle, options, console, stop).run()
+            summaries = await fetch_summaries(handle.info)
+            wall_s = time.monotonic() - began
+            console.print(
+                summary_table(
+                    summaries,
+                    mail_dir=config.mail_dir.resolve(),
+                    wall_s=wall_s,
+                    title=f"micromentor demo (seed {options.seed})",
+                )
+            )
+            return 0
+    except DemoTimedOut as timed_out:
+        console.print(f"[bold red]The demo did not finish:[/] {timed_out}")
+        return 1
+    except ServiceExited as exited:
+        console.print(f"[bold red]{exited}[/]; the demo stopped.")
+        return 1
+    except (StartInterrupted, DemoInterrupted):
+        console.print("Interrupted; everything started here has been stopped.")
+        return 130
+
+
+class Scenario:
+    def __init__(
+        self,
+        handle: StackHandle,
+        options: DemoOptions,
+        console: Console,
+        stop: asyncio.Event,
+    ) -> None:
+        self.handle = handle
+        self.info = handle.info
+        self.options = options
+        self.console = console
+        self.stop = stop
+        self.topics = Topics(self.info.topic_prefix)
+        self.tracker = RunTracker(faculty_version=int(time.time()))
+        self.actor_task: asyncio.Task | None = None
+
+    async def run(self) -> None:
+        options = self.options
+        roster = [
+            record.model_copy(update={"record_version": self.tracker.faculty_version})
+            for record in build_roster(options.seed, options.faculty)
+        ]
+        volunteers = build_volunteers(roster, options.seed, options.volunteers)
+        planned = build_requests(roster, options.seed, options.requests)
+        producer = faculty_producer(self.info.bootstrap_servers)
+        await producer.start()
+        portal = Portal(producer, self.topics, before_send=self.tracker.note_sent)
+        actor = FacultyPortalActor(
+            bootstrap_servers=self.info.bootstrap_servers,
+            topics=self.topics,
+            tracker=self.tracker,
+            portal=portal,
+            seed=options.seed,
+        )
+        self.actor_task = asyncio.create_task(actor.run(), name="faculty-portal")
+        progress = Progress(
+            TextColumn("{task.description:<34}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+        )
+        try:
+            with progress:
+                await self._ingest(roster, progress)
+                for submission in volunteers:
+                    await portal.volunteer(submission)
+                await self._wait_for_decisions(len(volunteers), progress)
+                if "matching" not in self.info.http_ports:
+                    self.console.print("The matching service is not running; done.")
+                    return
+                for request in planned:
+                    await portal.submit_request(_submitted(request))
+                await self._follow_through(len(planned), actor, progress)
+        finally:
+            self.actor_task.cancel()
+            await asyncio.gather(self.actor_task, return_exceptions=True)
+            await producer.stop()
+
+    async def _ingest(self, roster, progress: Progress) -> None:
+        self.tracker.roster_ids = {record.employee_id for record in roster}
+        bar = progress.add_task("HR faculty records ingested", total=len(roster))
+        await publish_faculty_records(self.info.bootstrap_servers, self.topics, roster)
+        await self._until(
+            lambda: len(self.tracker.faculty_applied) >= len(roster),
+            lambda: progress.update(bar, completed=len(self.tracker.faculty_applied)),
+            "ingesting the HR roster",
+        )
+        await self._wait_for_projections(progress)
+
+    async def _wait_for_projections(self, progress: Progress) -> None:
+        """Requests must not outrun the faculty copies other services keep."""
+        readers = [s for s in FACULTY_READERS if s in self.info.http_ports]
+        if not readers:
+            return
+        bar = progress.add_task("faculty copied by other services", total=None)
+        probe = LagProbe(self.info.bootstrap_servers)
+        await probe.start()
+        lags: dict[str, int | None] = {}
+
+        async def update() -> None:
+            for service in readers:
+                lags[service] = await probe.lag(
+                    f"micromentor-{service}", self.topics.faculty
+                )
+            behind = sum(lag or 0 for lag in lags.values())
+            progress.update(bar, description=f"faculty copies: {behind} behind")
+
+        def caught_up() -> bool:
+            # matching must have read the topic; others only if they read it at all.
+            return lags.get("matching", 0) is not None and all(
+                not lag for lag in lags.values()
+            )
+
+        try:
+            await self._until(caught_up, update, "copying faculty into projections")
+        finally:
+            await probe.stop()
+            progress.update(bar, total=1, completed=1)
+
+    async def _wait_for_decisions(self, count: int, progress: Progress) -> None:
+        bar = progress.add_task("mentor volunteers decided", total=count)
+        await self._until(
+            lambda: len(self.tracker.mentor_decisions) >= count,
+            lambda: progress.update(bar, completed=len(self.tracker.mentor_decisions)),
+            "deciding on mentor volunteers",
+        )
+
+    async def _follow_through(
+        self, count: int, actor: FacultyPortalActor, progress: Progress
+    ) -> None:
+        tracker = self.tracker
+        settled = progress.add_task("requests matched/waiting/rejected", total=count)
+        sessions = progress.add_task("sessions completed", total=0)
+        closed = progress.add_task("engagements closed", total=0)
+        emails = progress.add_task("e-mails delivered", total=0)
+        mail = _MailWatch(self.info)
+        await mail.baseline()
+
+        async def update() -> None:
+            progress.update(settled, completed=tracker.requests_settled())
+            progress.update(
+                sessions, completed=len(tracker.completed), total=len(tracker.scheduled)
+            )
+            progress.update(
+                closed,
+                completed=len(tracker.closed),
+                total=len(tracker.engagement_request),
+            )
+            await mail.refresh()
+            progress.update(emails, completed=mail.delivered, total=mail.expected)
+
+        def done() -> bool:
+            return (
+                not tracker.outstanding()
+                and mail.settled
+                and time.monotonic() - actor.last_event_at > QUIET_S
+            )
+
+        await self._until(done, update, "following every request through")
+
+    async def _until(
+        self,
+        done: Callable[[], bool],
+        update: Callable[[], Awaitable[None] | None],
+        what: str,
+    ) -> None:
+        deadline = time.monotonic() + self.options.stage_timeout_s
+        while True:
+            self._raise_failures()
+            result = update()
+            if asyncio.iscoroutine(result):
+                await result
+            if done():
+                return
+            if time.monotonic() > deadline:
+                left = "; ".join(self.tracker.outstanding()) or "see the service logs"
+                raise DemoTimedOut(
+                    f"{what} took longer than {self.options.stage_timeout_s:.0f}s"
+                    f" (outstanding: {left})"
+                )
+            await asyncio.sleep(0.25)
+
+    def _raise_failures(self) -> None:
+        if self.stop.is_set():
+            raise DemoInterrupted("interrupted")
+        if self.handle.failure is not None and self.handle.failure.done():
+            self.handle.failure.result()
+        if self.actor_task is not None and self.actor_task.done():
+            self.actor_task.result()
+            raise RuntimeError("the faculty-portal reader stopped unexpectedly")
+
+
+class _MailWatch:
+    """E-mail progress from the notifications summary, relative to the start."""
+
+    def __init__(self, info) -> None:
+        self.info = info
+        self.present = "notifications" in info.http_ports
+        self._start = 0
+        self.delivered = 0
+        self.pending = 0
+        self._last_poll = 0.0
+
+    async def baseline(self) -> None:
+        if self.present:
+            summary = (await fetch_summaries(self.info))["notifications"]
+            self._start = summary.get("emails_delivered", 0)
+
+    async def refresh(self) -> None:
+        if not self.present or time.monotonic() - self._last_poll < 1.0:
+            return
+        self._last_poll = time.monotonic()
+        summary = (await fetch_summaries(self.info))["notifications"]
+        self.delivered = summary.get("emails_delivered", self._start) - self._start
+        self.pending = summary.get("emails_pending", 0)
+
+    @property
+    def expected(self) -> int:
+        return self.delivered + self.pending
+
+    @property
+    def settled(self) -> bool:
+        return not self.present or (self._last_poll > 0 and self.pending == 0)
+
+
+def _submitted(request: PlannedRequest) -> RequestSubmitted:
+    return RequestSubmitted(
+        request_id=uuid.uuid4(),
+        mentee_employee_id=request.mentee_employee_id,
+        topic=request.topic,
+        need_statement=request.need_statement,
+        meetings=request.meetings,
+        scope_preference=request.scope_preference,
+        meeting_format=request.meeting_format,
+    )

@@ -1,0 +1,61 @@
+"""The closing table, read back from the four services' ``/v1/summary``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from rich.table import Table
+
+from micromentor.health import fetch_summary
+from micromentor.stack_file import StackInfo
+
+
+async def fetch_summaries(info: StackInfo) -> dict[str, dict]:
+    """Each service's summary; a service that does not answer maps to {}."""
+    summaries = {}
+    async with httpx.AsyncClient(trust_env=False) as client:
+        for service in ("profiles", "matching", "scheduling", "notifications"):
+            found = None
+            if service in info.http_ports:
+                found = await fetch_summary(client, info.service_url(service))
+            summaries[service] = found or {}
+    return summaries
+
+
+def summary_table(
+    summaries: dict[str, dict], *, mail_dir: Path, wall_s: float, title: str
+) -> Table:
+    profiles, matching = summaries["profiles"], summaries["matching"]
+    scheduling, notifications = summaries["scheduling"], summaries["notifications"]
+    table = Table(title=title, show_lines=False)
+    table.add_column("area", style="bold")
+    table.add_column("measure")
+    table.add_column("count", justify="right")
+
+    def add(area: str, measure: str, value: object) -> None:
+        table.add_row(area, measure, "n/a" if value is None else str(value))
+
+    add("faculty", "faculty records ingested", profiles.get("faculty"))
+    add("mentors", "approved", profiles.get("mentors_approved"))
+    for reason, count in sorted(profiles.get("mentors_rejected", {}).items()):
+        add("", f"rejected: {reason}", count)
+    add("", "deactivated", profiles.get("mentors_deactivated"))
+    add("requests", "submitted", matching.get("requests"))
+    add("", "matched", matching.get("matched"))
+    add("", "proposal awaiting an answer", matching.get("proposed"))
+    add("", "waiting for a mentor", matching.get("waiting"))
+    for reason, count in sorted(matching.get("rejected", {}).items()):
+        add("", f"rejected: {reason}", count)
+    add("sessions", "engagements open", scheduling.get("engagements_open"))
+    add("", "engagements closed", scheduling.get("engagements_closed"))
+    add("", "sessions scheduled", scheduling.get("sessions_scheduled"))
+    add("", "sessions completed", scheduling.get("sessions_completed"))
+    add("e-mail", "delivered", notifications.get("emails_delivered"))
+    add("", "pending", notifications.get("emails_pending"))
+    add("", "failed", notifications.get("emails_failed"))
+    eml = len(list(mail_dir.glob("*.eml"))) if mail_dir.exists() else 0
+    add("", f".eml files in {mail_dir}", eml)
+    table.add_section()
+    add("run", "total wall time", f"{wall_s:.1f} s")
+    return table

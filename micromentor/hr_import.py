@@ -1,0 +1,57 @@
+"""``micromentor hr import``: validate a whole CSV, then publish it or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from micromentor.hr_validation import CheckedFile, check_hr_file
+from micromentor.kafka_io import faculty_producer, publish_json
+from shared.contracts.hr import FacultyRecord
+from shared.contracts.topics import Topics
+
+
+async def publish_faculty_records(
+    bootstrap_servers: str, topics: Topics, records: list[FacultyRecord]
+) -> int:
+    """Publish records as plain JSON keyed by employee id; returns the count acked."""
+    producer = faculty_producer(bootstrap_servers)
+    await producer.start()
+    try:
+        return await publish_json(
+            producer,
+            topics.hr_faculty_records,
+            ((r.employee_id, r.model_dump(mode="json")) for r in records),
+        )
+    finally:
+        await producer.stop()
+
+
+def problems_table(checked: CheckedFile, path: Path) -> Table:
+    table = Table(title=f"{len(checked.problems)} bad rows in {path}")
+    table.add_column("line", justify="right")
+    table.add_column("employee id")
+    table.add_column("problem")
+    for problem in checked.problems:
+        table.add_row(
+            str(problem.line), problem.employee_id or "-", "\n".join(problem.reasons)
+        )
+    return table
+
+
+def check_and_report(path: Path, console: Console) -> CheckedFile:
+    """Validate ``path`` and print every bad row; the caller decides what follows."""
+    checked = check_hr_file(path)
+    if checked.problems:
+        console.print(problems_table(checked, path))
+        console.print(
+            f"[bold red]Nothing was published:[/] fix the {len(checked.problems)}"
+            f" bad rows above ({_rows(len(checked.records))} valid)."
+        )
+    return checked
+
+
+def _rows(count: int) -> str:
+    return f"{count} row was" if count == 1 else f"{count} rows were"

@@ -1,0 +1,224 @@
+"""The embedded stack supervisor: broker, PostgreSQL, SMTP sink and the services."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import httpx
+
+from micromentor.config import SERVICE_NAMES, StackConfig, installed_services
+from micromentor.embedded.broker import EmbeddedBroker
+from micromentor.embedded.ports import ensure_free
+from micromentor.embedded.postgres import EmbeddedPostgres
+from micromentor.embedded.smtp import EmbeddedSmtp
+from micromentor.embedded.topics import create_topics
+from micromentor.health import is_ready
+from micromentor.service_env import service_environment
+from micromentor.service_process import OutputSink, ServiceProcess
+from micromentor.stack_file import StackInfo
+from shared.contracts.topics import Topics
+
+Notice = Callable[[str], None]
+
+
+class ServiceExited(RuntimeError):
+    """A service process ended while the stack expected it to run."""
+
+    def __init__(self, name: str, code: int) -> None:
+        super().__init__(
+            f"the {name} service exited unexpectedly with exit code {code}"
+        )
+        self.name = name
+        self.code = code
+
+
+class StartInterrupted(RuntimeError):
+    """Ctrl-C or SIGTERM arrived while the stack was starting."""
+
+
+class Stack:
+    """Starts everything in dependency order and stops it in reverse."""
+
+    def __init__(
+        self,
+        config: StackConfig,
+        *,
+        output: OutputSink,
+        notice: Notice,
+        ready_timeout_s: float = 90.0,
+    ) -> None:
+        self.config = config
+        self.services = installed_services()
+        self._output = output
+        self._notice = notice
+        self._ready_timeout_s = ready_timeout_s
+        self._broker = EmbeddedBroker(
+            port=config.kafka_port, log_path=config.log_dir / "broker.log"
+        )
+        self._postgres = EmbeddedPostgres(
+            port=config.postgres_port, data_dir=config.data_dir / "postgres" / "data"
+        )
+        self._smtp = EmbeddedSmtp(port=config.smtp_port, mail_dir=config.mail_dir)
+        self._processes: list[ServiceProcess] = []
+        self._smtp_started = False
+        self.info: StackInfo | None = None
+        self.startup_s: float | None = None
+
+    def check_ports(self) -> None:
+        """Raise PortInUseError for the first port something else already holds."""
+        wanted = {
+            *{f"{name} HTTP" for name in self.services},
+            "Kafka broker",
+            "PostgreSQL",
+            "SMTP server",
+        }
+        for port, what, option in self.config.ports():
+            if what in wanted:
+                ensure_free(port, what, option)
+
+    async def start(self, stop: asyncio.Event) -> StackInfo:
+        """Start every part; raises StartInterrupted if ``stop`` is set meanwhile."""
+        began = time.monotonic()
+        self.check_ports()
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        self._notice(
+            f"Kafka broker on 127.0.0.1:{self.config.kafka_port} — in-memory:"
+            " topics and offsets are lost when the stack stops"
+        )
+        await asyncio.to_thread(self._broker.start)
+        _raise_if(stop)
+        self._notice(
+            f"PostgreSQL on 127.0.0.1:{self.config.postgres_port} — durable, data in"
+            f" {self._postgres.data_dir}"
+        )
+        await asyncio.to_thread(self._postgres.start)
+        _raise_if(stop)
+        self._smtp.start()
+        self._smtp_started = True
+        self._notice(
+            f"SMTP sink on 127.0.0.1:{self.config.smtp_port} — every message saved"
+            f" as an .eml file in {self.config.mail_dir}"
+        )
+        topics = Topics(self.config.topic_prefix)
+        created = await create_topics(self._broker.bootstrap_servers, topics)
+        self._notice(f"{len(created)} topics created")
+        _raise_if(stop)
+        await self._start_services(stop)
+        self.startup_s = time.monotonic() - began
+        self.info = self._describe()
+        self.info.write(self.config.stack_file)
+        return self.info
+
+    async def _start_services(self, stop: asyncio.Event) -> None:
+        missing = [name for name in SERVICE_NAMES if name not in self.services]
+        if missing:
+            self._notice(f"not installed here, so not started: {', '.join(missing)}")
+        for name in self.services:
+            process = ServiceProcess(
+                name,
+                env=service_environment(
+                    name,
+                    self.config,
+                    bootstrap_servers=self._broker.bootstrap_servers,
+                    database_url=self._postgres.url(),
+                ),
+                output=self._output,
+            )
+            await process.start()
+            self._processes.append(process)
+        async with httpx.AsyncClient(trust_env=False) as client:
+            await asyncio.gather(
+                *(self._wait_ready(client, p, stop) for p in self._processes)
+            )
+
+    async def _wait_ready(
+        self, client: httpx.AsyncClient, process: ServiceProcess, stop: asyncio.Event
+    ) -> None:
+        url = f"http://127.0.0.1:{self.config.http_port(process.name)}"
+        deadline = time.monotonic() + self._ready_timeout_s
+        while not await is_ready(client, url):
+            _raise_if(stop)
+            if process.returncode is not None:
+                raise ServiceExited(process.name, await process.wait())
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the {process.name} service was not ready within"
+                    f" {self._ready_timeout_s:.0f}s ({url}/health/ready)"
+                )
+            await asyncio.sleep(0.2)
+        self._notice(f"{process.name} ready on {url}")
+
+    def _describe(self) -> StackInfo:
+        pids = {"supervisor": os.getpid()}
+        pids |= {"broker": self._broker.pid, "postgres": self._postgres.pid}
+        pids |= {p.name: p.pid for p in self._processes}
+        return StackInfo(
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            data_dir=str(self.config.data_dir.resolve()),
+            bootstrap_servers=self._broker.bootstrap_servers,
+            database_url=self._postgres.url(),
+            topic_prefix=self.config.topic_prefix,
+            mail_dir=str(self.config.mail_dir.resolve()),
+            ports={
+                "kafka": self.config.kafka_port,
+                "postgres": self.config.postgres_port,
+                "smtp": self.config.smtp_port,
+            },
+            pids=pids,
+            http_ports={name: self.config.http_port(name) for name in self.services},
+        )
+
+    async def run_until(self, stop: asyncio.Event) -> None:
+        """Return when ``stop`` is set; raise ServiceExited if a service dies first."""
+        watcher = self.watch()
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({watcher, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if watcher.done():
+            watcher.result()
+        watcher.cancel()
+
+    def watch(self) -> asyncio.Future:
+        """A future that fails with ServiceExited when any service process exits."""
+
+        async def first_exit() -> None:
+            exits = {asyncio.create_task(p.wait()): p for p in self._processes}
+            done, pending = await asyncio.wait(
+                exits, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in pending:
+                task.cancel()
+            task = next(iter(done))
+            raise ServiceExited(exits[task].name, task.result())
+
+        return asyncio.ensure_future(first_exit())
+
+    async def stop(self) -> None:
+        """Services first (SIGTERM, deadline, kill), then SMTP, broker, PostgreSQL."""
+        if self.info is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.config.stack_file.unlink()
+        running = [p for p in self._processes if p.returncode is None]
+        if running:
+            self._notice(f"stopping {', '.join(p.name for p in running)}")
+        await asyncio.gather(*(p.stop() for p in self._processes))
+        self._processes.clear()
+        if self._smtp_started:
+            self._smtp.stop()
+            self._smtp_started = False
+        await asyncio.to_thread(self._broker.stop)
+        await asyncio.to_thread(self._postgres.stop)
+        self._notice("stopped")
+
+
+def _raise_if(stop: asyncio.Event) -> None:
+    if stop.is_set():
+        raise StartInterrupted("interrupted while starting")

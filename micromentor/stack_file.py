@@ -1,0 +1,54 @@
+"""stack.json: how other commands find a running stack."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class StackInfo:
+    """What ``micromentor up`` started, written once every service is ready."""
+
+    started_at: str
+    data_dir: str
+    bootstrap_servers: str
+    database_url: str
+    topic_prefix: str
+    mail_dir: str
+    ports: dict[str, int]
+    pids: dict[str, int]
+    http_ports: dict[str, int] = field(default_factory=dict)
+
+    def write(self, path: Path) -> None:
+        temporary = path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(asdict(self), indent=2) + "\n")
+        temporary.replace(path)
+
+    @classmethod
+    def read(cls, path: Path) -> StackInfo | None:
+        """The stack described in ``path``, or None when there is none."""
+        try:
+            return cls(**json.loads(path.read_text()))
+        except (FileNotFoundError, json.JSONDecodeError, TypeError):
+            return None
+
+    def supervisor_alive(self) -> bool:
+        return pid_alive(self.pids.get("supervisor"))
+
+    def service_url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.http_ports[service]}"
+
+
+def pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,58 @@
+"""``micromentor status``: what stack.json says, checked against reality."""
+
+from __future__ import annotations
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from micromentor.config import StackConfig
+from micromentor.health import is_ready
+from micromentor.stack_file import StackInfo, pid_alive
+
+
+async def show_status(config: StackConfig, console: Console) -> int:
+    """0 when the stack runs and every service is ready, 1 otherwise."""
+    info = StackInfo.read(config.stack_file)
+    if info is None:
+        console.print(f"No stack is running from {config.data_dir} (no stack.json).")
+        return 1
+    if not info.supervisor_alive():
+        console.print(
+            f"stack.json in {config.data_dir} is stale: its supervisor (pid"
+            f" {info.pids.get('supervisor')}) is gone."
+        )
+        return 1
+    table = Table(title=f"micromentor stack, started {info.started_at}")
+    table.add_column("part")
+    table.add_column("pid", justify="right")
+    table.add_column("address")
+    table.add_column("state")
+    all_ready = True
+    for part, address in (
+        ("broker", info.bootstrap_servers),
+        ("postgres", info.database_url),
+    ):
+        running = pid_alive(info.pids.get(part))
+        all_ready &= running
+        table.add_row(part, str(info.pids.get(part)), address, _state(running))
+    table.add_row(
+        "smtp", str(info.pids["supervisor"]), f"127.0.0.1:{info.ports['smtp']}", "-"
+    )
+    async with httpx.AsyncClient(trust_env=False) as client:
+        for service in info.http_ports:
+            ready = await is_ready(client, info.service_url(service))
+            all_ready &= ready
+            table.add_row(
+                service,
+                str(info.pids.get(service)),
+                info.service_url(service),
+                "[green]ready[/]" if ready else "[red]not ready[/]",
+            )
+    console.print(table)
+    console.print(f"e-mails: {info.mail_dir}")
+    return 0 if all_ready else 1
+
+
+def _state(running: bool) -> str:
+    return "[green]running[/]" if running else "[red]gone[/]"
