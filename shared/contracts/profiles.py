@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, model_validator
 
 from shared.contracts.common import (
     Contract,
@@ -65,3 +66,109 @@ class FacultyProfileChanged(Contract):
     employment_status: EmploymentStatus
     supervisor_employee_id: EmployeeId | None = None
     record_version: int
+
+
+class MentorProfileUpdated(Contract):
+    """Submitted by the faculty portal: a mentor changes what they offer.
+
+    Fields left out keep their current value; at least one must be given.
+    """
+
+    employee_id: EmployeeId
+    topics: list[TopicSlug] | None = Field(default=None, min_length=1, max_length=16)
+    statement: str | None = Field(default=None, min_length=1, max_length=1000)
+    max_mentees: int | None = Field(default=None, ge=1, le=5)
+    meeting_formats: list[MeetingFormat] | None = Field(
+        default=None, min_length=1, max_length=3
+    )
+    availability: WeeklyAvailability | None = None
+    department_scope: DepartmentScope | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> MentorProfileUpdated:
+        if not self.changes():
+            raise ValueError("a profile update must change at least one field")
+        return self
+
+    def changes(self) -> dict:
+        """The fields this update sets, as JSON-ready values."""
+        return self.model_dump(mode="json", exclude={"employee_id"}, exclude_none=True)
+
+
+class MentorPauseRequested(Contract):
+    """Submitted by the faculty portal: a mentor stops taking new mentees for now."""
+
+    employee_id: EmployeeId
+    resume_on: date | None = Field(
+        default=None,
+        description="Day the mentor is listed again (from midnight in the time zone"
+        " of their availability); without it the pause lasts until they resume.",
+    )
+
+
+class MentorResumeRequested(Contract):
+    """Submitted by the faculty portal: a paused mentor takes new mentees again."""
+
+    employee_id: EmployeeId
+
+
+class MentorWithdrawalRequested(Contract):
+    """Submitted by the faculty portal: a mentor leaves the program."""
+
+    employee_id: EmployeeId
+
+
+class MentorStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+
+
+class MentorProfileChanged(MentorApproved):
+    """The full current profile after a mentor or HR changed part of it."""
+
+    status: MentorStatus = MentorStatus.ACTIVE
+
+
+class MentorPaused(Contract):
+    employee_id: EmployeeId
+    resume_on: date | None = None
+
+
+class ResumeTrigger(StrEnum):
+    MENTOR = "mentor"
+    SCHEDULE = "schedule"
+
+
+class MentorResumed(Contract):
+    employee_id: EmployeeId
+    resumed_by: ResumeTrigger
+
+
+class MentorWithdrawn(Contract):
+    employee_id: EmployeeId
+
+
+class RequestedChange(StrEnum):
+    UPDATE_PROFILE = "update_profile"
+    PAUSE = "pause"
+    RESUME = "resume"
+    WITHDRAW = "withdraw"
+
+
+class MentorChangeRejected(Contract):
+    """A mentor's update, pause, resume or withdrawal that was not applied."""
+
+    employee_id: EmployeeId
+    requested_change: RequestedChange
+    reason_code: str
+    reason: str
+
+
+class MentorRestored(MentorApproved):
+    """A mentor deactivated for an HR reason is eligible again and listed again."""
+
+
+class FacultyDataErased(Contract):
+    """Profiles erased this person's personal data; consumers erase their copies."""
+
+    employee_id: EmployeeId
