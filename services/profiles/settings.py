@@ -19,6 +19,21 @@ class ProfilesSettings(ServiceSettings):
         default_factory=dict,
         description="JSON object of slug -> title added to the seed catalogue.",
     )
+    mentor_max_pause_days: int = Field(
+        default=365, ge=1, description="Furthest resume date a pause may name."
+    )
+    resume_poll_interval_s: float = Field(
+        default=30.0, gt=0, description="How often due automatic resumptions run."
+    )
+    separated_retention_days: int = Field(
+        default=365,
+        ge=0,
+        description="Days a separated faculty member's personal data is kept.",
+    )
+    erasure_poll_interval_s: float = Field(
+        default=3600.0, gt=0, description="How often expired personal data is erased."
+    )
+    poll_batch_size: int = Field(default=100, ge=1, le=10_000)
 
     @field_validator("extra_topic_areas", mode="before")
     @classmethod

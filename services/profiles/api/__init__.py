@@ -1,0 +1,1 @@
+"""Read-only HTTP API of the profiles service: the topic catalogue and directory."""
