@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.partitioner import DefaultPartitioner
 from fastapi import FastAPI
 
+from micromentor.embedded.ports import free_port
+from micromentor.embedded.postgres import EmbeddedPostgres
 from services.matching.app import definition, routers
+from services.matching.metrics import EXPIRY_POLL_FAILURES
 from services.matching.settings import MatchingSettings
 from shared.contracts.matching import (
     ProposalAccepted,
@@ -501,6 +508,58 @@ async def test_an_unanswered_proposal_expires_and_the_next_mentor_is_asked(env):
     assert await program.reserved("T901") == 0
 
 
+async def test_proposals_still_expire_after_a_database_outage(env):
+    folder = Path(tempfile.mkdtemp(prefix="micromentor-matching-outage-"))
+    postgres = EmbeddedPostgres(
+        port=free_port(), data_dir=folder / "data", durable=False
+    )
+    postgres.start()
+    try:
+        program = await start(
+            env,
+            database_url=postgres.url(),
+            consumer_group=f"outage-{env.topics.prefix}",
+            proposal_expiry_hours=0.002,
+        )
+        await program.faculty("M910")
+        for mentor in ("T910", "T911"):
+            await program.faculty(mentor, department="Surgery")
+            await program.mentor(mentor)
+        request_id = await program.request("M910")
+        [first] = await program.wait_for("MatchProposed", request_id)
+        failures_before = expiry_poll_failures()
+
+        postgres.stop()
+        await wait_until(
+            lambda: is_true(expiry_poll_failures() > failures_before),
+            what="the expiry poller to fail against the stopped database",
+        )
+        postgres.start()
+
+        [_, second] = await program.wait_for("MatchProposed", request_id, 2)
+        assert (
+            second.payload["mentor_employee_id"]
+            != (first.payload["mentor_employee_id"])
+        )
+    finally:
+        for runtime in list(env.runtimes):
+            await env.stop(runtime)
+        postgres.stop()
+
+
+def expiry_poll_failures() -> float:
+    return sum(
+        sample.value
+        for metric in EXPIRY_POLL_FAILURES.collect()
+        for sample in metric.samples
+        if sample.name.endswith("_total")
+    )
+
+
+async def is_true(value: bool) -> bool:
+    return value
+
+
 async def test_a_closed_engagement_frees_the_slot_for_the_oldest_waiting_request(env):
     program = await start(env)
     for mentee in ("M950", "M951", "M952"):
@@ -559,27 +618,59 @@ async def test_an_older_faculty_record_never_overwrites_a_newer_one(env):
     assert department == "Surgery"
 
 
-async def test_two_requests_racing_for_the_last_slot_never_exceed_capacity(env):
+async def test_requests_racing_for_the_last_slots_never_exceed_capacity(env):
     program = await start(env)
-    settings = program.runtime.settings
-    await env.start(definition, settings)
-    for mentee in ("M980", "M981"):
+    second_replica = await env.start(definition, program.runtime.settings)
+    await both_replicas_joined(env, second_replica.group_id)
+    mentees = [f"M98{n}" for n in range(6)]
+    for mentee in mentees:
         await program.faculty(mentee)
     await program.faculty("T980", department="Surgery")
-    await program.mentor("T980", max_mentees=1)
+    await program.mentor("T980", max_mentees=2)
 
-    requests = [await program.request("M980"), await program.request("M981")]
+    # Two requests on each partition, so both replicas decide some at once.
+    requests = [
+        await program.request(mentee, request_id=request_id_on_partition(n % 3))
+        for n, mentee in enumerate(mentees)
+    ]
 
-    outcomes = {}
-    for request_id in requests:
+    outcomes = [await decision(program, request_id) for request_id in requests]
+    assert sorted(outcomes) == ["MatchProposed"] * 2 + ["RequestWaitlisted"] * 4
+    assert await program.reserved("T980") == 2
+    assert await program.fetchval("SELECT count(*) FROM proposals") == 2
 
-        async def decided(request_id=request_id):
-            for kind in ("MatchProposed", "RequestWaitlisted"):
-                if await program.events(kind, request_id):
-                    return kind
-            return None
 
-        outcomes[request_id] = await wait_until(decided, what="a decision")
-    assert sorted(outcomes.values()) == ["MatchProposed", "RequestWaitlisted"]
-    assert await program.reserved("T980") == 1
-    assert await program.fetchval("SELECT count(*) FROM proposals") == 1
+def request_id_on_partition(partition: int, partitions: int = 3) -> str:
+    """A request id whose Kafka key the default partitioner sends to ``partition``."""
+    choose = DefaultPartitioner()
+    every = list(range(partitions))
+    while True:
+        request_id = str(uuid.uuid4())
+        if choose(request_id.encode(), every, every) == partition:
+            return request_id
+
+
+async def both_replicas_joined(env, group_id: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=env.infra.bootstrap_servers)
+    await admin.start()
+    try:
+
+        async def joined():
+            [described] = await admin.describe_consumer_groups([group_id])
+            [group] = described.groups
+            state, members = group[2], group[5]
+            return state == "Stable" and len(members) == 2
+
+        await wait_until(joined, what="two replicas in the consumer group")
+    finally:
+        await admin.close()
+
+
+async def decision(program: Program, request_id: str) -> str:
+    async def decided():
+        for kind in ("MatchProposed", "RequestWaitlisted"):
+            if await program.events(kind, request_id):
+                return kind
+        return None
+
+    return await wait_until(decided, what=f"a decision on request {request_id}")

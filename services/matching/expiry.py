@@ -7,6 +7,7 @@ import asyncio
 import structlog
 
 from services.matching.adapters import requests
+from services.matching.metrics import EXPIRY_POLL_FAILURES
 from services.matching.proposing import Matchmaker
 from shared.platform.errors import backoff_delay
 from shared.platform.runtime import ServiceContext
@@ -26,6 +27,7 @@ async def expire_proposals(ctx: ServiceContext) -> None:
             raise
         except Exception as error:
             failures += 1
+            EXPIRY_POLL_FAILURES.inc()
             delay = backoff_delay(
                 failures,
                 initial=ctx.settings.retry_initial_backoff_s,
