@@ -8,7 +8,7 @@ import asyncio
 from rich.console import Console
 from rich.table import Table
 
-from bench import matching_latency
+from bench import hr_bulk_load, matching_latency
 from bench.harness import bench_stack
 
 
@@ -45,13 +45,41 @@ async def latency(rate: float, seconds: float) -> None:
     Console().print(f"other outcomes: {result['outcomes']}")
 
 
+async def hr_load(records: int) -> None:
+    async with bench_stack() as stack:
+        result = await hr_bulk_load.run(stack, count=records)
+    table = Table(title="Initial HR load into profiles (embedded stack, 2 cores)")
+    for column in (
+        "records",
+        "profiles rec/s",
+        "raw loop rec/s",
+        "ratio",
+        "profiles peak RSS MB",
+    ):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(result["records"]),
+        f"{result['service_per_s']:.0f}",
+        f"{result['raw_per_s']:.0f}",
+        f"{result['ratio']:.2f}",
+        f"{result['profiles_peak_rss_mb']:.0f}",
+    )
+    Console().print(table)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("benchmark", nargs="?", default="latency", choices=["latency"])
+    parser.add_argument(
+        "benchmark", nargs="?", default="all", choices=["all", "latency", "hr-load"]
+    )
+    parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
-    asyncio.run(latency(args.rate, args.seconds))
+    if args.benchmark in ("all", "latency"):
+        asyncio.run(latency(args.rate, args.seconds))
+    if args.benchmark in ("all", "hr-load"):
+        asyncio.run(hr_load(args.records))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,180 @@
+"""Initial HR load: the profiles service against a raw consume-and-insert loop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import date, timedelta
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from bench.harness import BenchStack
+
+_RAW_TABLE = """
+CREATE TABLE IF NOT EXISTS raw_faculty (
+    employee_id text PRIMARY KEY, given_name text, family_name text, email text,
+    department text, division text, rank text, appointment_type text,
+    service_start_date date, employment_status text, supervisor_employee_id text,
+    record_version bigint, updated_at timestamptz NOT NULL DEFAULT now())
+"""
+_RAW_INSERT = """
+INSERT INTO raw_faculty (employee_id, given_name, family_name, email, department,
+    division, rank, appointment_type, service_start_date, employment_status,
+    supervisor_employee_id, record_version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+ON CONFLICT (employee_id) DO NOTHING
+"""
+
+
+def record(n: int) -> dict:
+    return {
+        "employee_id": f"H{n:07d}",
+        "given_name": "Given",
+        "family_name": f"Family{n}",
+        "email": f"h{n:07d}@bulk.example.edu",
+        "department": f"Department {n % 30}",
+        "division": f"Division {n % 7}",
+        "rank": "associate_professor",
+        "appointment_type": "full_time_regular",
+        "service_start_date": (
+            date(1990, 1, 1) + timedelta(days=n % 12000)
+        ).isoformat(),
+        "employment_status": "active",
+        "record_version": 1,
+    }
+
+
+async def publish(bootstrap: str, topic: str, count: int) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        if topic not in await admin.list_topics():
+            await admin.create_topics([NewTopic(topic, 3, 1)])
+    finally:
+        await admin.close()
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=256 * 1024
+    )
+    await producer.start()
+    try:
+        for n in range(count):
+            value = record(n)
+            await producer.send(
+                topic, json.dumps(value).encode(), key=value["employee_id"].encode()
+            )
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+async def _span(dsn: str, query: str, count: int, timeout_s: float) -> float:
+    """Seconds between the first and last stored row, once all ``count`` are in."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                row = await conn.fetchrow(query)
+            except asyncpg.UndefinedTableError:
+                row = None
+            if row and row["n"] >= count:
+                return (row["last"] - row["first"]).total_seconds()
+            await asyncio.sleep(0.5)
+        raise RuntimeError(f"not all {count} records were stored in {timeout_s}s")
+    finally:
+        await conn.close()
+
+
+async def raw_loop(stack: BenchStack, topic: str, count: int) -> float:
+    """aiokafka getmany + asyncpg executemany, one transaction and commit per batch."""
+    conn = await asyncpg.connect(stack.postgres.url())
+    await conn.execute(_RAW_TABLE)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=stack.broker.bootstrap_servers,
+        group_id="raw-loop",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=500,
+    )
+    await consumer.start()
+    stored = 0
+    try:
+        while stored < count:
+            batch = await consumer.getmany(timeout_ms=500, max_records=500)
+            rows = []
+            for records in batch.values():
+                for item in records:
+                    r = json.loads(item.value)
+                    rows.append(
+                        (
+                            r["employee_id"],
+                            r["given_name"],
+                            r["family_name"],
+                            r["email"],
+                            r["department"],
+                            r.get("division"),
+                            r["rank"],
+                            r["appointment_type"],
+                            date.fromisoformat(r["service_start_date"]),
+                            r["employment_status"],
+                            r.get("supervisor_employee_id"),
+                            r["record_version"],
+                        )
+                    )
+            if rows:
+                async with conn.transaction():
+                    await conn.executemany(_RAW_INSERT, rows)
+                await consumer.commit()
+                stored += len(rows)
+    finally:
+        await consumer.stop()
+        await conn.close()
+    return await _span(
+        stack.postgres.url(),
+        "SELECT count(*) AS n, min(updated_at) AS first, max(updated_at) AS last"
+        " FROM raw_faculty",
+        count,
+        60,
+    )
+
+
+async def run(stack: BenchStack, count: int = 50_000) -> dict:
+    await publish(
+        stack.broker.bootstrap_servers, stack.topics.hr_faculty_records, count
+    )
+    raw_topic = "bench.raw-faculty-records"
+    await publish(stack.broker.bootstrap_servers, raw_topic, count)
+
+    raw_seconds = await raw_loop(stack, raw_topic, count)
+
+    await stack.start_service("profiles")
+    peak = 0.0
+
+    async def sample_rss() -> None:
+        nonlocal peak
+        while True:
+            peak = max(peak, stack.rss_mb("profiles"))
+            await asyncio.sleep(0.2)
+
+    sampler = asyncio.create_task(sample_rss())
+    try:
+        service_seconds = await _span(
+            stack.postgres.url(),
+            "SELECT count(*) AS n, min(updated_at) AS first, max(updated_at) AS last"
+            " FROM profiles.faculty",
+            count,
+            900,
+        )
+    finally:
+        sampler.cancel()
+    return {
+        "records": count,
+        "service_per_s": count / service_seconds,
+        "raw_per_s": count / raw_seconds,
+        "ratio": raw_seconds / service_seconds,
+        "profiles_peak_rss_mb": peak,
+    }
