@@ -8,15 +8,18 @@ PY := $(VENV)/bin/python
 DEPS_KEY := $(shell $(PYTHON) -c "import hashlib; print(hashlib.sha256(open('pyproject.toml', 'rb').read()).hexdigest()[:16])")
 STAMP = $(VENV)/.installed-$(1)-$(DEPS_KEY)
 
-.PHONY: demo up down test lint format docs bench
+.PHONY: demo up compose-up compose-down test lint format docs bench
 
 demo: $(call STAMP,embedded)
 	$(VENV)/bin/micromentor demo
 
-up:
+up: $(call STAMP,embedded)
+	$(VENV)/bin/micromentor up
+
+compose-up:
 	docker compose up --build --detach --wait
 
-down:
+compose-down:
 	docker compose down
 
 test: $(call STAMP,test)
