@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.partitioner import DefaultPartitioner
 from fastapi import FastAPI
@@ -26,6 +27,10 @@ from shared.contracts.profiles import (
     FacultyProfileChanged,
     MentorApproved,
     MentorDeactivated,
+    MentorPaused,
+    MentorProfileChanged,
+    MentorResumed,
+    MentorWithdrawn,
 )
 from shared.contracts.scheduling import EngagementClosed
 from shared.envelope import Envelope, new_event
@@ -121,6 +126,22 @@ class Program:
                 max_mentees,
             ),
             what=f"mentor {employee_id} in the projection",
+        )
+
+    async def mentor_event(self, payload) -> None:
+        await self.env.kafka.publish(
+            self.topics.mentors,
+            new_event(payload, subject=payload.employee_id, producer="profiles"),
+        )
+
+    async def wait_until_mentor_active(self, employee_id: str, active: bool) -> None:
+        await wait_until(
+            lambda: self.fetchval(
+                "SELECT true FROM mentors WHERE employee_id = $1 AND active = $2",
+                employee_id,
+                active,
+            ),
+            what=f"mentor {employee_id} active={active}",
         )
 
     async def request(
@@ -583,7 +604,17 @@ async def test_a_closed_engagement_frees_the_slot_for_the_oldest_waiting_request
     assert await program.reserved("T950") == 1
 
 
-async def test_a_deactivated_mentors_open_proposal_goes_to_the_next_mentor(env):
+@pytest.mark.parametrize(
+    "retirement",
+    [
+        MentorDeactivated(
+            employee_id="T960", reason_code="not_active", reason="on leave"
+        ),
+        MentorWithdrawn(employee_id="T960"),
+    ],
+    ids=["deactivated", "withdrawn"],
+)
+async def test_a_retired_mentors_open_proposal_goes_to_the_next_mentor(env, retirement):
     program = await start(env)
     await program.faculty("M960")
     for mentor in ("T960", "T961"):
@@ -592,17 +623,52 @@ async def test_a_deactivated_mentors_open_proposal_goes_to_the_next_mentor(env):
     request_id = await program.request("M960", preferred_mentor_employee_id="T960")
     await program.wait_for("MatchProposed", request_id)
 
-    deactivated = MentorDeactivated(
-        employee_id="T960", reason_code="not_active", reason="on leave"
-    )
-    await env.kafka.publish(
-        env.topics.mentors,
-        new_event(deactivated, subject="T960", producer="profiles"),
-    )
+    await program.mentor_event(retirement)
 
     [_, second] = await program.wait_for("MatchProposed", request_id, 2)
     assert second.payload["mentor_employee_id"] == "T961"
     assert await program.reserved("T960") == 0
+
+
+async def test_a_paused_mentor_is_not_asked_until_they_resume(env):
+    program = await start(env)
+    await program.faculty("M965")
+    await program.faculty("T965", department="Surgery")
+    await program.mentor("T965")
+    await program.mentor_event(MentorPaused(employee_id="T965"))
+    await program.wait_until_mentor_active("T965", False)
+
+    request_id = await program.request("M965")
+    await program.wait_for("RequestWaitlisted", request_id)
+    await program.mentor_event(MentorResumed(employee_id="T965", resumed_by="schedule"))
+
+    [proposed] = await program.wait_for("MatchProposed", request_id)
+    assert proposed.payload["mentor_employee_id"] == "T965"
+
+
+async def test_a_mentor_who_adds_the_topic_gets_the_waiting_request(env):
+    program = await start(env)
+    await program.faculty("M966")
+    await program.faculty("T966", department="Surgery")
+    await program.mentor("T966", topics=("teaching-portfolio",))
+    request_id = await program.request("M966")
+    await program.wait_for("RequestWaitlisted", request_id)
+
+    changed = MentorProfileChanged(
+        employee_id="T966",
+        topics=["teaching-portfolio", TOPIC],
+        statement="I now also advise on promotion.",
+        max_mentees=1,
+        meeting_formats=["phone"],
+        availability=AVAILABILITY,
+        department="Surgery",
+        status="active",
+    )
+    await program.mentor_event(changed)
+
+    [proposed] = await program.wait_for("MatchProposed", request_id)
+    assert proposed.payload["mentor_employee_id"] == "T966"
+    assert proposed.payload["rationale"].startswith("same topic; 0 of 1 slots used")
 
 
 async def test_an_older_faculty_record_never_overwrites_a_newer_one(env):

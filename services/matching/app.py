@@ -21,8 +21,13 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
         Subscription(
             ctx.topics.mentors,
             {
-                "MentorApproved": projections.apply_mentor_approved,
-                "MentorDeactivated": projections.apply_mentor_deactivated,
+                "MentorApproved": projections.apply_mentor_profile,
+                "MentorRestored": projections.apply_mentor_profile,
+                "MentorProfileChanged": projections.apply_mentor_profile,
+                "MentorPaused": projections.pause_mentor,
+                "MentorResumed": projections.resume_mentor,
+                "MentorWithdrawn": projections.retire_mentor,
+                "MentorDeactivated": projections.retire_mentor,
             },
         ),
         Subscription(

@@ -9,7 +9,8 @@ from services.matching.proposing import Matchmaker
 from shared.contracts.profiles import (
     FacultyProfileChanged,
     MentorApproved,
-    MentorDeactivated,
+    MentorProfileChanged,
+    MentorStatus,
 )
 from shared.contracts.scheduling import EngagementClosed
 from shared.platform.db import UnitOfWork
@@ -37,32 +38,53 @@ class ProjectionHandlers:
             record_version=change.record_version,
         )
 
-    async def apply_mentor_approved(self, uow: UnitOfWork, message: Inbound) -> None:
+    async def apply_mentor_profile(self, uow: UnitOfWork, message: Inbound) -> None:
+        """An approval, a restoration or a changed profile: store what is offered."""
         mentor: MentorApproved = message.payload
-        await projections.store_approved_mentor(uow.conn, mentor)
+        active = not (
+            isinstance(mentor, MentorProfileChanged)
+            and mentor.status is MentorStatus.PAUSED
+        )
+        await projections.store_mentor_profile(uow.conn, mentor, active=active)
         log.info(
-            "mentor_available",
+            "mentor_profile_stored",
             employee_id=mentor.employee_id,
+            event_type=message.event_type,
+            active=active,
             topics=len(mentor.topics),
             max_mentees=mentor.max_mentees,
         )
-        await self.matchmaker.retry_waiting(
-            uow, list(mentor.topics), cause=message.envelope
-        )
+        if active:
+            await self.matchmaker.retry_waiting(
+                uow, list(mentor.topics), cause=message.envelope
+            )
 
-    async def apply_mentor_deactivated(self, uow: UnitOfWork, message: Inbound) -> None:
-        deactivated: MentorDeactivated = message.payload
-        if not await projections.deactivate_mentor(uow.conn, deactivated.employee_id):
+    async def pause_mentor(self, uow: UnitOfWork, message: Inbound) -> None:
+        """No new proposals; proposals already made stay answerable."""
+        employee_id = message.payload.employee_id
+        if await projections.set_mentor_active(uow.conn, employee_id, active=False):
+            log.info("mentor_paused", employee_id=employee_id)
+
+    async def resume_mentor(self, uow: UnitOfWork, message: Inbound) -> None:
+        employee_id = message.payload.employee_id
+        topics = await projections.set_mentor_active(uow.conn, employee_id, active=True)
+        if topics is None:
             return
+        log.info("mentor_resumed", employee_id=employee_id)
+        await self.matchmaker.retry_waiting(uow, topics, cause=message.envelope)
+
+    async def retire_mentor(self, uow: UnitOfWork, message: Inbound) -> None:
+        """Deactivated by HR or withdrawn: their unanswered proposals move on."""
+        employee_id = message.payload.employee_id
+        await projections.set_mentor_active(uow.conn, employee_id, active=False)
+        open_proposals = await requests.open_proposals_of(uow.conn, employee_id)
         log.info(
-            "mentor_unavailable",
-            employee_id=deactivated.employee_id,
-            reason_code=deactivated.reason_code,
+            "mentor_retired",
+            employee_id=employee_id,
+            event_type=message.event_type,
+            open_proposals=len(open_proposals),
         )
-        # Mentees waiting on this mentor's answer are moved on to someone else.
-        for proposal_id in await requests.open_proposals_of(
-            uow.conn, deactivated.employee_id
-        ):
+        for proposal_id in open_proposals:
             proposal = await requests.lock_proposal(uow.conn, proposal_id)
             if proposal["status"] == "open":
                 await self.matchmaker.withdraw_unanswered(

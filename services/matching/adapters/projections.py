@@ -24,14 +24,15 @@ RETURNING employee_id
 _UPSERT_MENTOR = """
 INSERT INTO mentors (employee_id, topics, max_mentees, capacity, department,
     division, department_scope, meeting_formats, availability, active)
-VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, true)
+VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (employee_id) DO UPDATE SET
     topics = EXCLUDED.topics, max_mentees = EXCLUDED.max_mentees,
     capacity = GREATEST(EXCLUDED.max_mentees, mentors.reserved),
     department = EXCLUDED.department, division = EXCLUDED.division,
     department_scope = EXCLUDED.department_scope,
     meeting_formats = EXCLUDED.meeting_formats,
-    availability = EXCLUDED.availability, active = true, updated_at = now()
+    availability = EXCLUDED.availability, active = EXCLUDED.active,
+    updated_at = now()
 """
 
 
@@ -68,8 +69,8 @@ async def get_faculty(
     )
 
 
-async def store_approved_mentor(
-    conn: asyncpg.Connection, mentor: MentorApproved
+async def store_mentor_profile(
+    conn: asyncpg.Connection, mentor: MentorApproved, *, active: bool = True
 ) -> None:
     await conn.execute(
         _UPSERT_MENTOR,
@@ -81,16 +82,21 @@ async def store_approved_mentor(
         mentor.department_scope.value,
         [fmt.value for fmt in mentor.meeting_formats],
         mentor.availability.model_dump(mode="json"),
+        active,
     )
 
 
-async def deactivate_mentor(conn: asyncpg.Connection, employee_id: str) -> bool:
-    updated = await conn.fetchval(
-        "UPDATE mentors SET active = false, updated_at = now()"
-        " WHERE employee_id = $1 AND active RETURNING employee_id",
+async def set_mentor_active(
+    conn: asyncpg.Connection, employee_id: str, *, active: bool
+) -> list[str] | None:
+    """The mentor's topics when this changed whether they can be asked, else None."""
+    topics = await conn.fetchval(
+        "UPDATE mentors SET active = $2, updated_at = now()"
+        " WHERE employee_id = $1 AND active <> $2 RETURNING topics",
         employee_id,
+        active,
     )
-    return updated is not None
+    return list(topics) if topics is not None else None
 
 
 async def get_mentor(
