@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.profiles.app import definition
+from services.profiles.resumption import resume_due_mentors
 from services.profiles.settings import ProfilesSettings
 from shared.contracts.profiles import (
     MentorPauseRequested,
@@ -62,6 +64,11 @@ async def _status(runtime, employee_id: str) -> str:
         return await conn.fetchval(
             "SELECT status FROM mentors WHERE employee_id = $1", employee_id
         )
+
+
+async def _outbox_empty(runtime) -> bool:
+    async with runtime.context.db.pool.acquire() as conn:
+        return await conn.fetchval("SELECT count(*) FROM outbox") == 0
 
 
 async def _resume_timer(runtime, employee_id: str):
@@ -243,3 +250,42 @@ async def test_a_withdrawn_mentor_can_no_longer_pause_or_change_their_profile(en
     assert {event.payload["reason_code"] for event in rejected} == {"not_a_mentor"}
     assert await _status(runtime, "L150") == "withdrawn"
     assert await _event_about(env, "MentorProfileChanged", "L150") is None
+
+
+async def test_a_paused_mentor_may_update_their_profile_and_stays_paused(env):
+    runtime = await env.start(definition, env.settings(ProfilesSettings))
+    await _approved_mentor(env, "L160")
+
+    await _submit(env, MentorPauseRequested, "L160")
+    await _submit(env, MentorProfileUpdated, "L160", meeting_formats=["phone"])
+
+    [changed] = await wait_until(
+        lambda: _event_about(env, "MentorProfileChanged", "L160"), what="the update"
+    )
+    assert changed.payload["meeting_formats"] == ["phone"]
+    assert changed.payload["status"] == "paused"
+    assert await _status(runtime, "L160") == "paused"
+
+
+async def test_replicas_polling_at_once_resume_each_due_mentor_exactly_once(env):
+    settings = env.settings(ProfilesSettings, poll_batch_size=1)
+    runtime = await env.start(definition, settings)
+    mentors = ["L170", "L171", "L172"]
+    for employee_id in mentors:
+        await _approved_mentor(env, employee_id)
+        resume_on = _tomorrow_in_new_york().isoformat()
+        await _submit(env, MentorPauseRequested, employee_id, resume_on=resume_on)
+    await env.kafka.wait_for_events(env.topics.mentors, "MentorPaused", 3)
+    async with runtime.context.db.pool.acquire() as conn:
+        await conn.execute("UPDATE timers SET due_at = now() - interval '1 second'")
+
+    fired = await asyncio.gather(
+        *(resume_due_mentors(runtime.context) for _ in range(5))
+    )
+
+    assert sum(fired) == 3
+    await wait_until(lambda: _outbox_empty(runtime), what="every event published")
+    resumed = await env.kafka.events(env.topics.mentors, "MentorResumed")
+    assert sorted(event.subject for event in resumed) == mentors
+    for employee_id in mentors:
+        assert await _status(runtime, employee_id) == "approved"
