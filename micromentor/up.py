@@ -50,6 +50,7 @@ async def run_up(config: StackConfig, console: Console) -> int:
         await stack.run_until(stop)
         return 0
     except StartInterrupted:
+        console.print("Interrupted while starting; stopping what was started.")
         return 130
     except ServiceExited as exited:
         console.print(f"[bold red]{exited}[/]; stopping the rest of the stack")

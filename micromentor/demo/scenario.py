@@ -62,7 +62,8 @@ async def run_demo(config: StackConfig, options: DemoOptions, console: Console) 
     install_stop_signals(stop)
     try:
         async with demo_stack(config, console, stop) as handle:
-            await Scenario(handle, options, console, stop).run()
+            scenario = Scenario(handle, options, console, stop)
+            await scenario.run()
             summaries = await fetch_summaries(handle.info)
             wall_s = time.monotonic() - began
             console.print(
@@ -73,6 +74,7 @@ async def run_demo(config: StackConfig, options: DemoOptions, console: Console) 
                     title=f"micromentor demo (seed {options.seed})",
                 )
             )
+            scenario.print_loose_ends()
             return 0
     except DemoTimedOut as timed_out:
         console.print(f"[bold red]The demo did not finish:[/] {timed_out}")
@@ -144,6 +146,17 @@ class Scenario:
             self.actor_task.cancel()
             await asyncio.gather(self.actor_task, return_exceptions=True)
             await producer.stop()
+
+    def print_loose_ends(self) -> None:
+        """Say what this run left unfinished, if anything."""
+        if stalled := self.tracker.open_engagements():
+            self.console.print(
+                f"[yellow]{stalled} engagements of this run are still open with no"
+                " meeting booked: scheduling found no free slot in the mentor's"
+                " availability (see its log).[/]"
+            )
+        for what, count in sorted(self.tracker.refusals.items()):
+            self.console.print(f"[yellow]refused by a service: {what} x{count}[/]")
 
     async def _ingest(self, roster, progress: Progress) -> None:
         self.tracker.roster_ids = {record.employee_id for record in roster}

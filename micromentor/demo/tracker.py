@@ -141,15 +141,17 @@ class RunTracker:
         return sum(1 for state in self.request_state.values() if state in SETTLED)
 
     def outstanding(self) -> list[str]:
-        """What still has to happen before the run is complete; empty when done."""
+        """What the run still waits for; empty when nothing more is expected."""
         unsettled = len(self.request_index) - self.requests_settled()
         unopened = len(self.confirmed) - len(set(self.engagement_request.values()))
-        open_engagements = len(self.engagement_request) - len(self.closed)
         unreported = len(self.scheduled) - len(self.completed)
         parts = [
             (unsettled, "requests not yet matched, waiting or rejected"),
             (unopened, "matches without an engagement"),
             (unreported, "sessions not yet completed"),
-            (open_engagements, "engagements still open"),
         ]
         return [f"{count} {what}" for count, what in parts if count > 0]
+
+    def open_engagements(self) -> int:
+        """Engagements of this run not closed yet (or never booked a meeting)."""
+        return len(self.engagement_request) - len(self.closed)
