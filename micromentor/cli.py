@@ -113,6 +113,8 @@ def hr_import(
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
     """Validate every row of a faculty CSV, then publish all of it or none of it."""
+    from aiokafka.errors import KafkaError
+
     from micromentor.hr_import import check_and_report, publish_faculty_records
     from micromentor.kafka_target import NoBrokerConfigured, resolve_bootstrap_servers
     from shared.contracts.topics import Topics
@@ -130,7 +132,10 @@ def hr_import(
     except NoBrokerConfigured as error:
         raise _fail(str(error), 2) from None
     topics = Topics(topic_prefix)
-    count = asyncio.run(publish_faculty_records(servers, topics, records))
+    try:
+        count = asyncio.run(publish_faculty_records(servers, topics, records))
+    except KafkaError as error:
+        raise _fail(f"publishing to {servers} failed: {error!r}", 2) from None
     console.print(
         f"Published {count} faculty records to {topics.hr_faculty_records}"
         f" on {servers} (acks=all)."

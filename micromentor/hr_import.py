@@ -18,8 +18,8 @@ async def publish_faculty_records(
 ) -> int:
     """Publish records as plain JSON keyed by employee id; returns the count acked."""
     producer = faculty_producer(bootstrap_servers)
-    await producer.start()
     try:
+        await producer.start()
         return await publish_json(
             producer,
             topics.hr_faculty_records,
