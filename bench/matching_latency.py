@@ -129,12 +129,15 @@ async def measure(
         bootstrap_servers=stack.broker.bootstrap_servers,
         auto_offset_reset="latest",
         enable_auto_commit=False,
+        fetch_max_wait_ms=20,
     )
     await producer.start()
     await consumer.start()
     await consumer.seek_to_end()
     sent: dict[str, float] = {}
+    sent_wall: dict[str, float] = {}
     latencies: list[float] = []
+    to_decision: list[float] = []
     outcomes: dict[str, int] = {}
     total = int(rate * seconds)
 
@@ -154,6 +157,10 @@ async def measure(
                     outcomes[kind] = outcomes.get(kind, 0) + 1
                     if kind == "MatchProposed":
                         latencies.append((now - started) * 1000)
+                        decided = envelope.occurred_at.timestamp()
+                        to_decision.append(
+                            (decided - sent_wall.pop(envelope.subject)) * 1000
+                        )
 
     collector = asyncio.create_task(collect())
     start = time.perf_counter()
@@ -164,6 +171,7 @@ async def measure(
             await asyncio.sleep(delay)
         event = request_event(mentee_offset + i, TOPICS[i % 16])
         sent[event.subject] = time.perf_counter()
+        sent_wall[event.subject] = time.time()
         await producer.send(
             stack.topics.mentoring_requests, event.to_bytes(), key=event.key_bytes()
         )
@@ -174,7 +182,9 @@ async def measure(
         await producer.stop()
         await consumer.stop()
     latencies.sort()
+    to_decision.sort()
     return {
+        "decision_p50_ms": statistics.median(to_decision) if to_decision else 0.0,
         "requests": total,
         "proposed": len(latencies),
         "outcomes": outcomes,

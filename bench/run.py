@@ -42,7 +42,10 @@ async def latency(rate: float, seconds: float) -> None:
         f"{result['rss_mb']:.0f}",
     )
     Console().print(table)
-    Console().print(f"other outcomes: {result['outcomes']}")
+    Console().print(
+        f"outcomes: {result['outcomes']}; median time to the matching decision"
+        f" (clock of the decision's envelope): {result['decision_p50_ms']:.1f} ms"
+    )
 
 
 async def hr_load(records: int) -> None:

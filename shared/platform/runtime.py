@@ -227,6 +227,7 @@ def _subscribe(
         auto_offset_reset="earliest",
         session_timeout_ms=settings.kafka_session_timeout_ms,
         heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
         title=f"{group_id}",
     )
     async def consume(msg: KafkaMessage) -> None:
@@ -256,6 +257,7 @@ def _subscribe_batches(
         auto_offset_reset="earliest",
         session_timeout_ms=settings.kafka_session_timeout_ms,
         heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
         batch=True,
         max_records=batch_size,
         decoder=_raw_records,

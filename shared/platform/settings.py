@@ -44,3 +44,8 @@ class ServiceSettings(BaseSettings):
         default=10_000, ge=1000, description="Consumer group session timeout."
     )
     kafka_heartbeat_interval_ms: int = Field(default=3_000, ge=100)
+    kafka_fetch_max_wait_ms: int = Field(
+        default=50,
+        ge=1,
+        description="Longest a fetch waits for new records; bounds consume latency.",
+    )
