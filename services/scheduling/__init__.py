@@ -1,0 +1,1 @@
+"""Scheduling: engagements, the sessions booked for them, and meeting reports."""

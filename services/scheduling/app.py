@@ -1,0 +1,41 @@
+"""The scheduling service: what it consumes and what it serves."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.scheduling.adapters import repository
+from services.scheduling.handlers import SchedulingHandlers
+from services.scheduling.settings import SchedulingSettings
+from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscription
+
+
+def subscriptions(ctx: ServiceContext) -> list[Subscription]:
+    handlers = SchedulingHandlers(ctx.settings, ctx.topics)
+    return [
+        Subscription(ctx.topics.matching, {"MatchConfirmed": handlers.open_engagement}),
+        Subscription(
+            ctx.topics.session_reports, {"SessionReported": handlers.apply_report}
+        ),
+    ]
+
+
+def routers(ctx: ServiceContext) -> list[APIRouter]:
+    router = APIRouter(prefix="/v1", tags=["program"])
+
+    @router.get("/summary", summary="Counts of engagements and sessions")
+    async def summary() -> dict:
+        async with ctx.db.pool.acquire() as conn:
+            return await repository.summary(conn)
+
+    return [router]
+
+
+definition = ServiceDefinition(
+    name="scheduling",
+    migrations_package="services.scheduling.migrations",
+    subscriptions=subscriptions,
+    routers=routers,
+)
+
+__all__ = ["SchedulingSettings", "definition"]

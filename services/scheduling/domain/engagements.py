@@ -1,0 +1,72 @@
+"""Identities and rules of an engagement: the one-or-two-meeting relationship."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.contracts.common import MeetingFormat
+
+ENGAGEMENT_NAMESPACE = uuid.UUID("0b7f3f43-58a4-4c55-a2b9-3c8f0d0c6e21")
+
+
+def engagement_id_for(request_id: uuid.UUID) -> uuid.UUID:
+    """One engagement per request, so a redelivered confirmation finds the same one."""
+    return uuid.uuid5(ENGAGEMENT_NAMESPACE, str(request_id))
+
+
+def session_id_for(engagement_id: uuid.UUID, sequence: int) -> uuid.UUID:
+    return uuid.uuid5(engagement_id, f"session-{sequence}")
+
+
+def meeting_format_for(formats: list[MeetingFormat]) -> MeetingFormat:
+    """The mentor's first listed format; video when the mentor listed none."""
+    return formats[0] if formats else MeetingFormat.VIDEO
+
+
+def earliest_start(
+    now: datetime, *, lead_time: timedelta, after: datetime | None, gap: timedelta
+) -> datetime:
+    """Far enough from now to give notice, and spaced from the previous meeting."""
+    earliest = now + lead_time
+    if after is not None:
+        earliest = max(earliest, after + gap)
+    return earliest
+
+
+@dataclass(frozen=True)
+class ReportProblem:
+    reason_code: str
+    reason: str
+
+
+def report_problem(
+    *,
+    actor: str | None,
+    mentor: str | None,
+    mentee: str | None,
+    session_status: str | None,
+) -> ReportProblem | None:
+    """Why a meeting report cannot be accepted, or None when it can.
+
+    ``mentor`` and ``mentee`` are None when the engagement does not exist.
+    """
+    unknown = ReportProblem(
+        "unknown_session", "no such meeting exists in this engagement"
+    )
+    if mentor is None:
+        return unknown
+    if actor is None or actor not in (mentor, mentee):
+        return ReportProblem(
+            "not_participant",
+            "only the mentor or the mentee of this engagement may report its meetings",
+        )
+    if session_status is None:
+        return unknown
+    if session_status != "scheduled":
+        return ReportProblem(
+            "session_not_scheduled",
+            f"this meeting is already {session_status}; it cannot be reported again",
+        )
+    return None
