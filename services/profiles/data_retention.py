@@ -7,9 +7,9 @@ import structlog
 from services.profiles.adapters import erasure
 from services.profiles.domain.erasure import erased_identity
 from services.profiles.mentor_events import emit_about
-from services.profiles.polling import poll_forever
 from services.profiles.settings import ProfilesSettings
 from shared.contracts.profiles import FacultyDataErased
+from shared.platform.polling import poll_forever
 from shared.platform.runtime import ServiceContext
 
 log = structlog.get_logger(__name__)

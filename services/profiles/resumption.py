@@ -7,9 +7,9 @@ import structlog
 from services.profiles.adapters import mentors, repository, timers
 from services.profiles.domain.lifecycle import MentorStatus
 from services.profiles.mentor_events import emit_about
-from services.profiles.polling import poll_forever
 from services.profiles.settings import ProfilesSettings
 from shared.contracts.profiles import MentorResumed, ResumeTrigger
+from shared.platform.polling import poll_forever
 from shared.platform.runtime import ServiceContext
 
 log = structlog.get_logger(__name__)

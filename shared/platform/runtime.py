@@ -149,8 +149,8 @@ class ServiceRuntime:
                 batch_appliers[subscription.topic] = BatchApplier(
                     processor, subscription.batch_handler
                 )
-        if batch_appliers:
-            _subscribe_batches(
+        if processors:
+            _subscribe(
                 broker,
                 self.group_id,
                 processors,
@@ -158,8 +158,6 @@ class ServiceRuntime:
                 settings,
                 self.definition.batch_size,
             )
-        elif processors:
-            _subscribe(broker, self.group_id, processors, settings)
         return broker
 
     def _spawn(self, coroutine: Awaitable[None], name: str) -> None:
@@ -216,69 +214,53 @@ def _subscribe(
     broker: KafkaBroker,
     group_id: str,
     processors: Mapping[str, MessageProcessor],
-    settings: ServiceSettings,
-) -> None:
-    """One consumer per service for all its topics: one group join, one rebalance."""
-
-    @broker.subscriber(
-        *processors,
-        group_id=group_id,
-        ack_policy=AckPolicy.MANUAL,
-        auto_offset_reset="earliest",
-        session_timeout_ms=settings.kafka_session_timeout_ms,
-        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
-        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
-        title=f"{group_id}",
-    )
-    async def consume(msg: KafkaMessage) -> None:
-        record = msg.raw_message
-        await processors[record.topic].process(record)
-        try:
-            await msg.ack()
-        except Exception as error:
-            # The effect is committed; a redelivery is recognised by the inbox.
-            log.warning("offset_commit_failed", topic=record.topic, error=str(error))
-
-
-def _subscribe_batches(
-    broker: KafkaBroker,
-    group_id: str,
-    processors: Mapping[str, MessageProcessor],
     batch_appliers: Mapping[str, BatchApplier],
     settings: ServiceSettings,
     batch_size: int,
 ) -> None:
-    """Like ``_subscribe``, taking up to ``batch_size`` records per poll."""
+    """One consumer per service for all its topics: one group join, one rebalance.
 
-    @broker.subscriber(
-        *processors,
-        group_id=group_id,
-        ack_policy=AckPolicy.MANUAL,
-        auto_offset_reset="earliest",
-        session_timeout_ms=settings.kafka_session_timeout_ms,
-        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
-        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
-        batch=True,
-        max_records=batch_size,
-        decoder=_raw_records,
-        batch_timeout_ms=100,
-        title=f"{group_id}",
-    )
-    async def consume_batch(msg: KafkaMessage) -> None:
+    A service with a bulk feed takes up to ``batch_size`` records per poll;
+    the others take one record at a time.
+    """
+    options: dict = {
+        "group_id": group_id,
+        "ack_policy": AckPolicy.MANUAL,
+        "auto_offset_reset": "earliest",
+        "session_timeout_ms": settings.kafka_session_timeout_ms,
+        "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+        "fetch_max_wait_ms": settings.kafka_fetch_max_wait_ms,
+        "title": group_id,
+    }
+    batched = bool(batch_appliers)
+    if batched:
+        options.update(
+            batch=True,
+            max_records=batch_size,
+            batch_timeout_ms=100,
+            decoder=_raw_records,
+        )
+
+    async def consume(msg: KafkaMessage) -> None:
+        records = msg.raw_message if batched else (msg.raw_message,)
         by_topic: dict[str, list] = {}
-        for record in msg.raw_message:
+        for record in records:
             by_topic.setdefault(record.topic, []).append(record)
-        for topic, records in by_topic.items():
+        for topic, topic_records in by_topic.items():
             if topic in batch_appliers:
-                await batch_appliers[topic].process(records)
-            else:
-                for record in records:
-                    await processors[topic].process(record)
-        if by_topic:
-            try:
-                await msg.ack()
-            except Exception as error:
-                log.warning("offset_commit_failed", error=str(error))
+                await batch_appliers[topic].process(topic_records)
+                continue
+            for record in topic_records:
+                await processors[topic].process(record)
+        if not by_topic:
+            return
+        try:
+            await msg.ack()
+        except Exception as error:
+            # The effect is committed; a redelivery is recognised by the inbox.
+            log.warning("offset_commit_failed", error=str(error))
+
+    broker.subscriber(*processors, **options)(consume)
 
 
 async def _raw_records(_message: KafkaMessage) -> None:
