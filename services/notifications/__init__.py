@@ -1,0 +1,1 @@
+"""Notifications: tells faculty members by e-mail what happened to them."""

@@ -1,0 +1,138 @@
+"""SQL for the notifications schema; every function takes a connection."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+import asyncpg
+
+from services.notifications.domain.recipients import Addressed
+from services.notifications.domain.setting import Contact
+from shared.contracts.profiles import FacultyProfileChanged
+
+_UPSERT_NEWER_CONTACT = """
+INSERT INTO contacts (employee_id, given_name, family_name, email, record_version)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (employee_id) DO UPDATE SET
+    given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
+    email = EXCLUDED.email, record_version = EXCLUDED.record_version,
+    updated_at = now()
+WHERE contacts.record_version < EXCLUDED.record_version
+RETURNING employee_id
+"""
+
+# Due letters whose recipient can be reached, or whose wait for an address is over.
+_CLAIM_DUE = """
+SELECT * FROM messages m
+WHERE m.status = 'pending' AND m.next_attempt_at <= now()
+  AND (m.contact_deadline_at <= now()
+       OR EXISTS (SELECT 1 FROM contacts c
+                  WHERE c.employee_id = m.recipient_employee_id))
+ORDER BY m.next_attempt_at
+LIMIT 1
+FOR UPDATE OF m SKIP LOCKED
+"""
+
+
+async def store_contact_if_newer(
+    conn: asyncpg.Connection, profile: FacultyProfileChanged
+) -> bool:
+    stored = await conn.fetchval(
+        _UPSERT_NEWER_CONTACT,
+        profile.employee_id,
+        profile.given_name,
+        profile.family_name,
+        str(profile.email),
+        profile.record_version,
+    )
+    return stored is not None
+
+
+async def contacts_for(
+    conn: asyncpg.Connection, employee_ids: Iterable[str]
+) -> dict[str, Contact]:
+    rows = await conn.fetch(
+        "SELECT employee_id, given_name, family_name, email FROM contacts"
+        " WHERE employee_id = ANY($1::text[])",
+        sorted(set(employee_ids)),
+    )
+    return {row["employee_id"]: Contact(**dict(row)) for row in rows}
+
+
+async def record_message(
+    conn: asyncpg.Connection,
+    letter: Addressed,
+    *,
+    source_event_id: uuid.UUID,
+    source_event_type: str,
+    facts: dict,
+    contact_deadline_at: datetime,
+) -> bool:
+    """Store a letter unless this event already gave this person this letter."""
+    inserted = await conn.fetchval(
+        "INSERT INTO messages (message_id, source_event_id, source_event_type,"
+        " recipient_employee_id, template, facts, contact_deadline_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT DO NOTHING RETURNING true",
+        letter.message_id,
+        source_event_id,
+        source_event_type,
+        letter.recipient_employee_id,
+        letter.template,
+        facts,
+        contact_deadline_at,
+    )
+    return bool(inserted)
+
+
+async def claim_due(conn: asyncpg.Connection) -> asyncpg.Record | None:
+    """One due letter, locked until the transaction ends; other replicas skip it."""
+    return await conn.fetchrow(_CLAIM_DUE)
+
+
+async def mark_delivered(conn: asyncpg.Connection, message_id: uuid.UUID) -> None:
+    await conn.execute(
+        "UPDATE messages SET status = 'delivered', attempts = attempts + 1,"
+        " last_error = NULL, finished_at = now() WHERE message_id = $1",
+        message_id,
+    )
+
+
+async def postpone(
+    conn: asyncpg.Connection,
+    message_id: uuid.UUID,
+    *,
+    next_attempt_at: datetime,
+    error: str,
+) -> None:
+    await conn.execute(
+        "UPDATE messages SET attempts = attempts + 1, next_attempt_at = $2,"
+        " last_error = $3 WHERE message_id = $1",
+        message_id,
+        next_attempt_at,
+        error,
+    )
+
+
+async def mark_failed(
+    conn: asyncpg.Connection, message_id: uuid.UUID, *, attempts: int, error: str
+) -> None:
+    await conn.execute(
+        "UPDATE messages SET status = 'failed', attempts = $2, last_error = $3,"
+        " finished_at = now() WHERE message_id = $1",
+        message_id,
+        attempts,
+        error,
+    )
+
+
+async def summary(conn: asyncpg.Connection) -> dict:
+    rows = await conn.fetch("SELECT status, count(*) AS n FROM messages GROUP BY 1")
+    counts = {row["status"]: row["n"] for row in rows}
+    return {
+        "emails_delivered": counts.get("delivered", 0),
+        "emails_pending": counts.get("pending", 0),
+        "emails_failed": counts.get("failed", 0),
+    }

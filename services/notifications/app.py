@@ -1,0 +1,59 @@
+"""The notifications service: what it consumes, sends and serves."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.notifications.adapters import repository
+from services.notifications.dispatcher import dispatch_emails
+from services.notifications.handlers import NotificationsHandlers
+from services.notifications.settings import NotificationsSettings
+from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscription
+
+TOPIC_EVENTS = {
+    "mentors": ("MentorApproved", "MentorRejected", "MentorDeactivated"),
+    "matching": (
+        "RequestRejected",
+        "RequestWaitlisted",
+        "MatchProposed",
+        "MatchConfirmed",
+    ),
+    "engagements": ("SessionScheduled", "SessionCompleted", "EngagementClosed"),
+}
+
+
+def subscriptions(ctx: ServiceContext) -> list[Subscription]:
+    handlers = NotificationsHandlers(ctx.settings)
+    letters = [
+        Subscription(
+            getattr(ctx.topics, topic),
+            {event_type: handlers.record_letters for event_type in event_types},
+        )
+        for topic, event_types in TOPIC_EVENTS.items()
+    ]
+    contacts = Subscription(
+        ctx.topics.faculty, {"FacultyProfileChanged": handlers.update_contact}
+    )
+    return [contacts, *letters]
+
+
+def routers(ctx: ServiceContext) -> list[APIRouter]:
+    router = APIRouter(prefix="/v1", tags=["program"])
+
+    @router.get("/summary", summary="Counts of e-mails by delivery state")
+    async def summary() -> dict:
+        async with ctx.db.pool.acquire() as conn:
+            return await repository.summary(conn)
+
+    return [router]
+
+
+definition = ServiceDefinition(
+    name="notifications",
+    migrations_package="services.notifications.migrations",
+    subscriptions=subscriptions,
+    background=(dispatch_emails,),
+    routers=routers,
+)
+
+__all__ = ["NotificationsSettings", "definition"]

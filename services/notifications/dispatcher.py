@@ -1,0 +1,224 @@
+"""The background sender: claims due letters, sends them, records the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import aiosmtplib
+import asyncpg
+import structlog
+
+from services.notifications.adapters import repository
+from services.notifications.adapters.mailer import (
+    SmtpMailer,
+    compose,
+    is_refused_for_good,
+)
+from services.notifications.domain.letters import render
+from services.notifications.domain.setting import Setting
+from services.notifications.settings import NotificationsSettings
+from shared.contracts.notifications import EmailDelivered, EmailDeliveryFailed
+from shared.contracts.topics import Topics
+from shared.envelope import new_event
+from shared.platform.db import Database, UnitOfWork
+from shared.platform.errors import backoff_delay
+from shared.platform.runtime import ServiceContext
+
+log = structlog.get_logger(__name__)
+
+SERVICE = "notifications"
+_SMTP_FAILURES = (aiosmtplib.SMTPException, OSError, TimeoutError)
+
+
+async def dispatch_emails(ctx: ServiceContext) -> None:
+    """Send due e-mails until the service stops."""
+    await EmailDispatcher(
+        ctx.settings, ctx.topics, ctx.db, SmtpMailer(ctx.settings)
+    ).run()
+
+
+class EmailDispatcher:
+    def __init__(
+        self,
+        settings: NotificationsSettings,
+        topics: Topics,
+        db: Database,
+        mailer: SmtpMailer,
+    ) -> None:
+        self.settings = settings
+        self.topics = topics
+        self.db = db
+        self.mailer = mailer
+
+    async def run(self) -> None:
+        """Poll for due letters; a database outage is logged and waited out."""
+        failures = 0
+        while True:
+            try:
+                handled = await self.dispatch_due()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                failures += 1
+                delay = backoff_delay(
+                    failures,
+                    initial=self.settings.dispatch_poll_interval_s,
+                    maximum=self.settings.retry_max_backoff_s,
+                )
+                log.warning(
+                    "email_dispatch_interrupted",
+                    error_class=type(error).__name__,
+                    error=str(error)[:500],
+                    retry_in_s=round(delay, 2),
+                )
+                await asyncio.sleep(delay)
+                continue
+            if handled < self.settings.dispatch_batch_size:
+                await asyncio.sleep(self.settings.dispatch_poll_interval_s)
+
+    async def dispatch_due(self) -> int:
+        """Handle up to one batch of due letters; returns how many were handled."""
+        handled = 0
+        while handled < self.settings.dispatch_batch_size:
+            if not await self.dispatch_one():
+                break
+            handled += 1
+        return handled
+
+    async def dispatch_one(self) -> bool:
+        """Send one due letter in its own transaction; False when none is due."""
+        async with self.db.unit_of_work() as uow:
+            message = await repository.claim_due(uow.conn)
+            if message is None:
+                return False
+            with structlog.contextvars.bound_contextvars(
+                message_id=str(message["message_id"]), template=message["template"]
+            ):
+                await self._deliver(uow, message)
+        return True
+
+    async def _deliver(self, uow: UnitOfWork, message: asyncpg.Record) -> None:
+        facts = message["facts"]
+        people = await repository.contacts_for(
+            uow.conn,
+            [message["recipient_employee_id"], *_people_in(facts)],
+        )
+        recipient = people.get(message["recipient_employee_id"])
+        if recipient is None:
+            await self._give_up(
+                uow,
+                message,
+                "no_contact",
+                "no e-mail address became known for the recipient in time",
+            )
+            return
+        setting = Setting(
+            recipient=recipient,
+            people=people,
+            issued_at=message["created_at"],
+            organizer_address=self.settings.from_address,
+            portal_url=self.settings.portal_url,
+        )
+        try:
+            email = render(message["template"], facts, setting)
+        except Exception as error:
+            log.error("email_render_failed", error=repr(error)[:500], exc_info=True)
+            await self._give_up(uow, message, "render_failed", repr(error)[:500])
+            return
+        mime = compose(message["message_id"], email, recipient, self.settings)
+        try:
+            await self.mailer.send(mime)
+        except _SMTP_FAILURES as error:
+            await self._after_smtp_failure(uow, message, error)
+            return
+        await repository.mark_delivered(uow.conn, message["message_id"])
+        await self._emit(
+            uow,
+            message,
+            EmailDelivered(
+                message_id=message["message_id"],
+                recipient_employee_id=message["recipient_employee_id"],
+                template=message["template"],
+                source_event_id=message["source_event_id"],
+            ),
+        )
+        log.info("email_delivered", attempts=message["attempts"] + 1)
+
+    async def _after_smtp_failure(
+        self, uow: UnitOfWork, message: asyncpg.Record, error: Exception
+    ) -> None:
+        attempts = message["attempts"] + 1
+        detail = f"{type(error).__name__}: {error}"[:500]
+        if is_refused_for_good(error):
+            await self._give_up(uow, message, "smtp_refused", detail, attempts)
+            return
+        if attempts >= self.settings.max_delivery_attempts:
+            await self._give_up(uow, message, "smtp_unavailable", detail, attempts)
+            return
+        delay = backoff_delay(
+            attempts,
+            initial=self.settings.delivery_backoff_initial_s,
+            maximum=self.settings.delivery_backoff_max_s,
+        )
+        await repository.postpone(
+            uow.conn,
+            message["message_id"],
+            next_attempt_at=datetime.now(UTC) + timedelta(seconds=delay),
+            error=detail,
+        )
+        log.warning(
+            "email_delivery_postponed",
+            attempts=attempts,
+            retry_in_s=round(delay, 2),
+            error=detail,
+        )
+
+    async def _give_up(
+        self,
+        uow: UnitOfWork,
+        message: asyncpg.Record,
+        reason_code: str,
+        detail: str,
+        attempts: int | None = None,
+    ) -> None:
+        attempts = message["attempts"] if attempts is None else attempts
+        reason = f"{reason_code}: {detail}"
+        await repository.mark_failed(
+            uow.conn, message["message_id"], attempts=attempts, error=reason
+        )
+        await self._emit(
+            uow,
+            message,
+            EmailDeliveryFailed(
+                message_id=message["message_id"],
+                recipient_employee_id=message["recipient_employee_id"],
+                template=message["template"],
+                source_event_id=message["source_event_id"],
+                attempts=attempts,
+                reason=reason,
+            ),
+        )
+        log.warning("email_delivery_failed", reason_code=reason_code, attempts=attempts)
+
+    async def _emit(self, uow: UnitOfWork, message: asyncpg.Record, payload) -> None:
+        await uow.emit(
+            self.topics.deliveries,
+            new_event(
+                payload,
+                subject=str(message["message_id"]),
+                producer=SERVICE,
+                correlation_id=uuid.uuid5(message["source_event_id"], "delivery"),
+            ),
+        )
+
+
+def _people_in(facts: dict) -> list[str]:
+    """Everyone a letter may name: every employee id among the event's facts."""
+    return [
+        value
+        for key, value in facts.items()
+        if key.endswith("employee_id") and isinstance(value, str)
+    ]

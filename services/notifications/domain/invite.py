@@ -1,0 +1,60 @@
+"""The iCalendar invitation sent with a scheduled meeting."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from services.notifications.domain.setting import Contact, Setting, topic_title
+
+PRODUCT_ID = "-//micromentor//Faculty Micro-Mentoring//EN"
+
+
+def session_invite(facts: dict, setting: Setting) -> str:
+    """A METHOD:REQUEST invitation; the UID is the session, so updates replace it."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", f"{facts['session_id']}@micromentor")
+    event.add("dtstamp", setting.issued_at.astimezone(UTC))
+    event.add("dtstart", _utc(facts["starts_at"]))
+    event.add("dtend", _utc(facts["ends_at"]))
+    event.add("sequence", 0)
+    event.add("status", "CONFIRMED")
+    event.add("summary", f"Micro-mentoring: {topic_title(facts['topic'])}")
+    event.add(
+        "description",
+        "A one-hour micro-mentoring meeting arranged by the Faculty Micro-Mentoring"
+        " Program.",
+    )
+    mentor = setting.people.get(facts["mentor_employee_id"])
+    event.add(
+        "organizer",
+        _address(mentor.email if mentor else setting.organizer_address, mentor),
+        encode=0,
+    )
+    for employee_id in (facts["mentee_employee_id"], facts["mentor_employee_id"]):
+        person = setting.people.get(employee_id)
+        if person is None:
+            continue
+        attendee = _address(person.email, person)
+        attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
+        attendee.params["PARTSTAT"] = vText("NEEDS-ACTION")
+        attendee.params["RSVP"] = vText("TRUE")
+        event.add("attendee", attendee, encode=0)
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
+
+
+def _utc(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def _address(email: str, person: Contact | None) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if person is not None:
+        address.params["CN"] = vText(person.full_name)
+    return address

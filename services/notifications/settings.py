@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from shared.platform.settings import ServiceSettings
+
+
+class NotificationsSettings(ServiceSettings):
+    """Environment variables start with ``NOTIFICATIONS_`` (``..._SMTP_HOST``)."""
+
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
+
+    http_port: int = 8084
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    from_address: str = "micro-mentoring@localhost"
+    from_name: str = "Faculty Micro-Mentoring Program"
+    portal_url: str | None = Field(
+        default=None, description="Faculty portal link included in e-mails."
+    )
+    dispatch_poll_interval_s: float = Field(default=1.0, gt=0)
+    dispatch_batch_size: int = Field(default=20, ge=1)
+    max_delivery_attempts: int = Field(default=8, ge=1)
+    delivery_backoff_initial_s: float = Field(default=30.0, gt=0)
+    delivery_backoff_max_s: float = Field(default=3600.0, gt=0)
+    contact_wait_hours: float = Field(
+        default=24, gt=0, description="How long an e-mail waits for an address."
+    )
