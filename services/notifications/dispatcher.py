@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +23,7 @@ from shared.contracts.topics import Topics
 from shared.envelope import new_event
 from shared.platform.db import Database, UnitOfWork
 from shared.platform.errors import backoff_delay
+from shared.platform.polling import poll_forever
 from shared.platform.runtime import ServiceContext
 
 log = structlog.get_logger(__name__)
@@ -54,30 +54,15 @@ class EmailDispatcher:
 
     async def run(self) -> None:
         """Poll for due letters; a database outage is logged and waited out."""
-        failures = 0
-        while True:
-            try:
-                handled = await self.dispatch_due()
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                failures += 1
-                delay = backoff_delay(
-                    failures,
-                    initial=self.settings.dispatch_poll_interval_s,
-                    maximum=self.settings.retry_max_backoff_s,
-                )
-                log.warning(
-                    "email_dispatch_interrupted",
-                    error_class=type(error).__name__,
-                    error=str(error)[:500],
-                    retry_in_s=round(delay, 2),
-                )
-                await asyncio.sleep(delay)
-                continue
-            if handled < self.settings.dispatch_batch_size:
-                await asyncio.sleep(self.settings.dispatch_poll_interval_s)
+        settings = self.settings
+        await poll_forever(
+            self.dispatch_due,
+            task="email_dispatch",
+            interval_s=settings.dispatch_poll_interval_s,
+            batch_size=settings.dispatch_batch_size,
+            initial_backoff_s=settings.dispatch_poll_interval_s,
+            max_backoff_s=settings.retry_max_backoff_s,
+        )
 
     async def dispatch_due(self) -> int:
         """Handle up to one batch of due letters; returns how many were handled."""
