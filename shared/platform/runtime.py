@@ -79,7 +79,9 @@ class ServiceRuntime:
 
     @property
     def group_id(self) -> str:
-        return self.settings.consumer_group or f"micromentor-{self.definition.name}"
+        # The topic prefix names an environment, so it separates groups too.
+        default = f"{self.settings.topic_prefix}micromentor-{self.definition.name}"
+        return self.settings.consumer_group or default
 
     async def start(self) -> None:
         name, settings, ctx = self.definition.name, self.settings, self.context

@@ -24,7 +24,8 @@ class ServiceSettings(BaseSettings):
         default="", description="Prepended to every topic name (shared clusters)."
     )
     consumer_group: str | None = Field(
-        default=None, description="Kafka consumer group; micromentor-<service>."
+        default=None,
+        description="Kafka consumer group; <topic prefix>micromentor-<service>.",
     )
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
