@@ -1,14 +1,21 @@
-"""``python -m bench.run [latency]``: run benchmarks and print their tables."""
+"""``python -m bench.run [latency|hr-load|quality|speed|growth]``: print tables."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import time
 
 from rich.console import Console
 from rich.table import Table
 
-from bench import hr_bulk_load, matching_latency
+from bench import (
+    hr_bulk_load,
+    matching_growth,
+    matching_latency,
+    matching_quality,
+    matching_speed,
+)
 from bench.harness import bench_stack
 
 
@@ -70,10 +77,23 @@ async def hr_load(records: int) -> None:
     Console().print(table)
 
 
+async def run_and_show(module) -> None:
+    """Run one matching benchmark on a fresh stack and print its table."""
+    started = time.monotonic()
+    async with bench_stack() as stack:
+        result = await module.run(stack)
+    console = Console(width=160)
+    module.show(result, console)
+    console.print(f"run time: {time.monotonic() - started:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "benchmark", nargs="?", default="all", choices=["all", "latency", "hr-load"]
+        "benchmark",
+        nargs="?",
+        default="all",
+        choices=["all", "latency", "hr-load", "quality", "speed", "growth"],
     )
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--rate", type=float, default=50)
@@ -83,6 +103,12 @@ def main() -> None:
         asyncio.run(latency(args.rate, args.seconds))
     if args.benchmark in ("all", "hr-load"):
         asyncio.run(hr_load(args.records))
+    if args.benchmark in ("all", "quality"):
+        asyncio.run(run_and_show(matching_quality))
+    if args.benchmark in ("all", "speed"):
+        asyncio.run(run_and_show(matching_speed))
+    if args.benchmark in ("all", "growth"):
+        asyncio.run(run_and_show(matching_growth))
 
 
 if __name__ == "__main__":
