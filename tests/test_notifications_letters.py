@@ -8,10 +8,14 @@ from datetime import UTC, datetime
 import pytest
 from icalendar import Calendar
 
-from services.notifications.app import TOPIC_EVENTS
+from services.notifications.app import subscriptions
 from services.notifications.domain.letters import LETTERS, render
 from services.notifications.domain.recipients import NOTIFIED_EVENTS, addressees
 from services.notifications.domain.setting import Contact, Setting
+from services.notifications.settings import NotificationsSettings
+from shared.contracts.routing import route_of_event
+from shared.contracts.topics import Topics
+from shared.platform.runtime import ServiceContext
 
 MENTEE = Contact("E1", "Ada", "Okafor", "e1@med.example.edu")
 MENTOR = Contact("M1", "Lin", "Moreau", "m1@med.example.edu")
@@ -96,7 +100,14 @@ def test_a_confirmed_match_is_one_letter_each_for_mentee_and_mentor():
     assert addressees(event_id, "MatchConfirmed", FACTS) == letters
 
 
-def test_every_event_with_letters_is_subscribed_to():
-    subscribed = {event for events in TOPIC_EVENTS.values() for event in events}
+def test_every_event_with_letters_is_subscribed_on_the_topic_that_carries_it():
+    topics = Topics()
+    context = ServiceContext("notifications", NotificationsSettings(), topics)
+    subscribed = {
+        (subscription.topic, event)
+        for subscription in subscriptions(context)
+        for event in subscription.handlers
+    }
 
-    assert subscribed == set(NOTIFIED_EVENTS)
+    for event in NOTIFIED_EVENTS:
+        assert (getattr(topics, route_of_event(event).topic), event) in subscribed

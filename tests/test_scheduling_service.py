@@ -123,7 +123,7 @@ async def test_two_replicas_never_give_the_same_mentor_hour_to_two_mentees(env):
     )
 
 
-async def test_a_mentor_with_no_free_hour_gets_the_engagement_but_no_meeting(env):
+async def test_a_mentor_with_no_free_hour_gets_the_engagement_and_both_are_told(env):
     runtime = await env.start(
         definition,
         env.settings(
@@ -143,13 +143,19 @@ async def test_a_mentor_with_no_free_hour_gets_the_engagement_but_no_meeting(env
     await env.kafka.publish(env.topics.matching, second)
 
     await env.kafka.wait_for_events(env.topics.engagements, "EngagementOpened", 2)
+    [not_booked] = await env.kafka.wait_for_events(
+        env.topics.engagements, "SessionNotBooked"
+    )
     scheduled = await env.kafka.events(env.topics.engagements, "SessionScheduled")
     assert len(scheduled) == 1
+    assert not_booked.payload["reason_code"] == "no_free_slot"
+    assert not_booked.payload["mentor_employee_id"] == "M300"
     assert await summary_of(runtime) == {
         "engagements_open": 2,
         "engagements_closed": 0,
         "sessions_scheduled": 1,
         "sessions_completed": 0,
+        "engagements_without_meeting": 1,
     }
 
 
@@ -213,6 +219,7 @@ async def test_a_two_meeting_engagement_books_the_second_then_closes(env):
         "engagements_closed": 1,
         "sessions_scheduled": 0,
         "sessions_completed": 2,
+        "engagements_without_meeting": 0,
     }
 
 

@@ -6,31 +6,20 @@ from fastapi import APIRouter
 
 from services.notifications.adapters import repository
 from services.notifications.dispatcher import dispatch_emails
+from services.notifications.domain.recipients import NOTIFIED_EVENTS
 from services.notifications.handlers import NotificationsHandlers
 from services.notifications.settings import NotificationsSettings
+from shared.contracts.routing import route_of_event
 from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscription
-
-TOPIC_EVENTS = {
-    "mentors": ("MentorApproved", "MentorRejected", "MentorDeactivated"),
-    "matching": (
-        "RequestRejected",
-        "RequestWaitlisted",
-        "MatchProposed",
-        "MatchConfirmed",
-    ),
-    "engagements": ("SessionScheduled", "SessionCompleted", "EngagementClosed"),
-}
 
 
 def subscriptions(ctx: ServiceContext) -> list[Subscription]:
     handlers = NotificationsHandlers(ctx.settings)
-    letters = [
-        Subscription(
-            getattr(ctx.topics, topic),
-            {event_type: handlers.record_letters for event_type in event_types},
-        )
-        for topic, event_types in TOPIC_EVENTS.items()
-    ]
+    by_topic: dict[str, dict] = {}
+    for event_type in NOTIFIED_EVENTS:
+        topic = getattr(ctx.topics, route_of_event(event_type).topic)
+        by_topic.setdefault(topic, {})[event_type] = handlers.record_letters
+    letters = [Subscription(topic, handlers) for topic, handlers in by_topic.items()]
     contacts = Subscription(
         ctx.topics.faculty, {"FacultyProfileChanged": handlers.update_contact}
     )

@@ -23,6 +23,7 @@ from shared.contracts.scheduling import (
     EngagementClosed,
     EngagementOpened,
     SessionCompleted,
+    SessionNotBooked,
     SessionReported,
     SessionReportRejected,
     SessionScheduled,
@@ -224,6 +225,19 @@ class SchedulingHandlers:
                 f" {earliest.isoformat(timespec='minutes')}"
             )
             await repository.mark_unscheduled(uow.conn, engagement_id, reason)
+            await self._emit(
+                uow,
+                cause,
+                SessionNotBooked(
+                    engagement_id=engagement_id,
+                    sequence=sequence,
+                    mentee_employee_id=engagement["mentee_employee_id"],
+                    mentor_employee_id=engagement["mentor_employee_id"],
+                    topic=engagement["topic"],
+                    reason_code="no_free_slot",
+                    reason=reason,
+                ),
+            )
             log.warning(
                 "meeting_not_booked",
                 engagement_id=str(engagement_id),

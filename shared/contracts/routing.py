@@ -135,6 +135,7 @@ ROUTES: tuple[TopicRoute, ...] = (
         events=(
             "EngagementOpened",
             "SessionScheduled",
+            "SessionNotBooked",
             "SessionReportRejected",
             "SessionCompleted",
             "EngagementClosed",

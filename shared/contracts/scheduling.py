@@ -32,6 +32,18 @@ class SessionScheduled(Contract):
     meeting_format: MeetingFormat
 
 
+class SessionNotBooked(Contract):
+    """No free hour was found; the engagement stays open for the office to resolve."""
+
+    engagement_id: uuid.UUID
+    sequence: int
+    mentee_employee_id: EmployeeId
+    mentor_employee_id: EmployeeId
+    topic: TopicSlug
+    reason_code: str
+    reason: str
+
+
 class SessionReported(Contract):
     """Submitted by the faculty portal: mentor or mentee reports a meeting held."""
 

@@ -204,6 +204,21 @@ def session_scheduled(facts: dict, setting: Setting) -> Email:
     )
 
 
+def session_not_booked(facts: dict, setting: Setting) -> Email:
+    return Email(
+        "We could not find a time for your mentoring meeting",
+        _letter(
+            setting,
+            "Your micro-mentoring meeting on"
+            f" {topic_phrase(facts['topic'])} could not be booked automatically:"
+            f" {facts['reason']}.",
+            "The Faculty Affairs office has been told and will help you find a"
+            " time. A mentor can also widen their weekly availability through"
+            f" {setting.portal_line()}.",
+        ),
+    )
+
+
 def session_completed(facts: dict, setting: Setting) -> Email:
     mentor = setting.name_of(facts["mentor_employee_id"], "your mentor")
     return Email(
@@ -250,6 +265,7 @@ LETTERS: dict[str, Callable[[dict, Setting], Email]] = {
         match_confirmed_mentee,
         match_confirmed_mentor,
         session_scheduled,
+        session_not_booked,
         session_completed,
         engagement_closed,
     )

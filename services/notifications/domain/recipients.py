@@ -22,6 +22,10 @@ _RULES: dict[str, tuple[tuple[str, str], ...]] = {
         ("mentee_employee_id", "session_scheduled"),
         ("mentor_employee_id", "session_scheduled"),
     ),
+    "SessionNotBooked": (
+        ("mentee_employee_id", "session_not_booked"),
+        ("mentor_employee_id", "session_not_booked"),
+    ),
     "SessionCompleted": (("mentee_employee_id", "session_completed"),),
     "EngagementClosed": (
         ("mentee_employee_id", "engagement_closed"),

@@ -179,11 +179,14 @@ async def summary(conn: asyncpg.Connection) -> dict:
         " (SELECT count(*) FROM engagements WHERE status = 'open') AS open,"
         " (SELECT count(*) FROM engagements WHERE status = 'closed') AS closed,"
         " (SELECT count(*) FROM sessions WHERE status = 'scheduled') AS scheduled,"
-        " (SELECT count(*) FROM sessions WHERE status = 'completed') AS completed"
+        " (SELECT count(*) FROM sessions WHERE status = 'completed') AS completed,"
+        " (SELECT count(*) FROM engagements WHERE status = 'open'"
+        "  AND unscheduled_reason IS NOT NULL) AS unbooked"
     )
     return {
         "engagements_open": row["open"],
         "engagements_closed": row["closed"],
         "sessions_scheduled": row["scheduled"],
         "sessions_completed": row["completed"],
+        "engagements_without_meeting": row["unbooked"],
     }
