@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from services.matching.adapters import requests
+from services.matching.cancellation_handlers import CancellationHandlers
 from services.matching.expiry import expire_proposals
 from services.matching.handlers import RequestHandlers
 from services.matching.projection_handlers import ProjectionHandlers
@@ -17,6 +18,7 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
     matchmaker = Matchmaker(ctx.settings, ctx.topics)
     projections = ProjectionHandlers(matchmaker)
     handlers = RequestHandlers(ctx.settings, matchmaker)
+    cancellations = CancellationHandlers(matchmaker)
     return [
         Subscription(
             ctx.topics.mentors,
@@ -36,7 +38,10 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
         ),
         Subscription(
             ctx.topics.mentoring_requests,
-            {"RequestSubmitted": handlers.take_request},
+            {
+                "RequestSubmitted": handlers.take_request,
+                "RequestCancellationSubmitted": cancellations.cancel_request,
+            },
         ),
         Subscription(
             ctx.topics.proposal_responses,
@@ -47,7 +52,10 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
         ),
         Subscription(
             ctx.topics.engagements,
-            {"EngagementClosed": projections.free_engagement_slot},
+            {
+                "EngagementClosed": projections.free_engagement_slot,
+                "SessionCompleted": projections.count_completed_session,
+            },
         ),
     ]
 
@@ -55,7 +63,9 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
 def routers(ctx: ServiceContext) -> list[APIRouter]:
     router = APIRouter(prefix="/v1", tags=["program"])
 
-    @router.get("/summary", summary="Counts of requests, matches and rejections")
+    @router.get(
+        "/summary", summary="Counts of requests, matches, rejections and cancellations"
+    )
     async def summary() -> dict:
         async with ctx.db.pool.acquire() as conn:
             return await requests.summary(conn)

@@ -8,6 +8,7 @@ import structlog
 from services.matching.adapters import projections, requests
 from services.matching.domain.requests import DUPLICATE_TOPIC, request_problem
 from services.matching.domain.responses import ProposalState, response_problem
+from services.matching.preferred import tell_if_preferred_mentor_unavailable
 from services.matching.proposing import SERVICE, Matchmaker
 from services.matching.settings import MatchingSettings
 from shared.contracts.catalogue import topic_catalogue
@@ -70,6 +71,9 @@ class RequestHandlers:
             "request_accepted",
             request_id=str(submitted.request_id),
             topic=submitted.topic,
+        )
+        await tell_if_preferred_mentor_unavailable(
+            uow, self.matchmaker, request, mentee=mentee, cause=message.envelope
         )
         await self.matchmaker.propose_or_waitlist(uow, request, cause=message.envelope)
 

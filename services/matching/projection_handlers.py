@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import structlog
 
-from services.matching.adapters import mentor_load, projections, requests
+from services.matching.adapters import mentor_load, projections, requests, track_record
+from services.matching.cancelling import RequestCloser
+from services.matching.domain.cancellation import MENTEE_INACTIVE
 from services.matching.proposing import Matchmaker
+from shared.contracts.hr import EmploymentStatus
 from shared.contracts.profiles import (
     FacultyProfileChanged,
     MentorApproved,
     MentorProfileChanged,
     MentorStatus,
 )
-from shared.contracts.scheduling import EngagementClosed
+from shared.contracts.scheduling import EngagementClosed, SessionCompleted
 from shared.platform.db import UnitOfWork
 from shared.platform.inbound import Inbound
 
@@ -22,6 +25,7 @@ log = structlog.get_logger(__name__)
 class ProjectionHandlers:
     def __init__(self, matchmaker: Matchmaker) -> None:
         self.matchmaker = matchmaker
+        self.closer = RequestCloser(matchmaker)
 
     async def apply_faculty_change(self, uow: UnitOfWork, message: Inbound) -> None:
         change: FacultyProfileChanged = message.payload
@@ -37,6 +41,39 @@ class ProjectionHandlers:
             employee_id=change.employee_id,
             record_version=change.record_version,
         )
+        if change.employment_status is not EmploymentStatus.ACTIVE:
+            await self.close_requests_of_inactive_mentee(uow, change, message)
+
+    async def close_requests_of_inactive_mentee(
+        self, uow: UnitOfWork, change: FacultyProfileChanged, message: Inbound
+    ) -> None:
+        """Separated or on leave: every open request of theirs is cancelled."""
+        freed: list[str] = []
+        for request_id in await requests.open_requests_of(uow.conn, change.employee_id):
+            freed += (
+                await self.closer.cancel(
+                    uow, request_id, MENTEE_INACTIVE, cause=message.envelope
+                )
+                or []
+            )
+        await self.matchmaker.retry_waiting(uow, freed, cause=message.envelope)
+
+    async def count_completed_session(self, uow: UnitOfWork, message: Inbound) -> None:
+        """A session held adds to the mentor's track record, once per session."""
+        completed: SessionCompleted = message.payload
+        sessions = await track_record.count_completed_session(
+            uow.conn,
+            session_id=completed.session_id,
+            mentor=completed.mentor_employee_id,
+            completed_at=completed.completed_at,
+        )
+        if sessions is not None:
+            log.info(
+                "mentor_session_counted",
+                mentor_employee_id=completed.mentor_employee_id,
+                session_id=str(completed.session_id),
+                sessions_completed=sessions,
+            )
 
     async def apply_mentor_profile(self, uow: UnitOfWork, message: Inbound) -> None:
         """An approval, a restoration or a changed profile: store what is offered."""
@@ -94,6 +131,12 @@ class ProjectionHandlers:
     async def free_engagement_slot(self, uow: UnitOfWork, message: Inbound) -> None:
         closed: EngagementClosed = message.payload
         request = await requests.get_request(uow.conn, closed.request_id, lock=True)
+        if request is not None and request["status"] == "cancelled":
+            # The slot was released when the request was cancelled.
+            log.info(
+                "engagement_closed_after_cancel", request_id=str(closed.request_id)
+            )
+            return
         if request is None or request["status"] != "matched":
             # Closing twice, or an engagement matching never made: nothing to free.
             log.warning(

@@ -9,7 +9,7 @@ import asyncpg
 import structlog
 
 from services.matching.adapters import mentor_load, projections, requests
-from services.matching.domain.ranking import Candidate, rationale, score
+from services.matching.domain.ranking import FACTORS, Candidate, rationale
 from services.matching.settings import MatchingSettings
 from shared.contracts.matching import MatchProposed, RequestWaitlisted
 from shared.contracts.topics import Topics
@@ -20,6 +20,17 @@ log = structlog.get_logger(__name__)
 
 SERVICE = "matching"
 CANDIDATE_BATCH = 5
+
+NO_MENTOR_AVAILABLE = (
+    "no_mentor_available",
+    "no mentor for this topic can take a mentee now; the request will be proposed"
+    " as soon as one can",
+)
+ATTEMPTS_EXHAUSTED = (
+    "attempts_exhausted",
+    "the mentors asked so far did not take the request; it will be proposed again"
+    " when a mentor for this topic joins or has a place free",
+)
 
 
 class Matchmaker:
@@ -42,12 +53,20 @@ class Matchmaker:
     async def propose_or_waitlist(
         self, uow: UnitOfWork, request: asyncpg.Record, *, cause: Envelope | None
     ) -> None:
-        """Propose the next mentor; announce the waitlist if nobody can be asked."""
-        if await self.propose_next_mentor(uow, request, cause=cause):
+        """Propose the next mentor; announce the waitlist if nobody can be asked.
+
+        After ``max_proposals_per_request`` proposals the request stops moving
+        down the list and waits; a change in the pool retries it like any other.
+        """
+        exhausted = request["attempts"] >= self.settings.max_proposals_per_request
+        if not exhausted and await self.propose_next_mentor(uow, request, cause=cause):
             return
         if request["status"] == "waiting":
             return
-        await requests.set_request_status(uow.conn, request["request_id"], "waiting")
+        reason_code, reason = ATTEMPTS_EXHAUSTED if exhausted else NO_MENTOR_AVAILABLE
+        await requests.set_request_status(
+            uow.conn, request["request_id"], "waiting", reason_code=reason_code
+        )
         await uow.emit(
             self.topics.matching,
             self.event(
@@ -55,11 +74,8 @@ class Matchmaker:
                     request_id=request["request_id"],
                     mentee_employee_id=request["mentee_employee_id"],
                     topic=request["topic"],
-                    reason_code="no_mentor_available",
-                    reason=(
-                        "no mentor for this topic can take a mentee now; the request"
-                        " will be proposed as soon as one can"
-                    ),
+                    reason_code=reason_code,
+                    reason=reason,
                 ),
                 request,
                 cause,
@@ -69,6 +85,7 @@ class Matchmaker:
             "request_waitlisted",
             request_id=str(request["request_id"]),
             topic=request["topic"],
+            reason_code=reason_code,
         )
 
     async def propose_next_mentor(
@@ -84,6 +101,9 @@ class Matchmaker:
                 mentee_department=mentee["department"] if mentee else "",
                 supervisor=mentee["supervisor_employee_id"] if mentee else None,
                 excluded=tried,
+                weights=self.settings.score_weights(),
+                rotation_horizon_days=self.settings.rotation_horizon_days,
+                track_record_full_at=self.settings.track_record_full_at_sessions,
                 limit=CANDIDATE_BATCH,
             )
             if not rows:
@@ -91,7 +111,7 @@ class Matchmaker:
             for row in rows:
                 # Another transaction may have taken the last slot since the query.
                 if await mentor_load.reserve_slot(uow.conn, row["employee_id"]):
-                    await self._propose(uow, request, Candidate(**dict(row)), cause)
+                    await self._propose(uow, request, candidate_of(row), cause)
                     return True
                 tried.append(row["employee_id"])
 
@@ -106,8 +126,8 @@ class Matchmaker:
         proposal_id = uuid.uuid4()
         expires_at = now + timedelta(hours=self.settings.proposal_expiry_hours)
         proposed = {
-            "score": score(candidate, now=now),
-            "rationale": rationale(candidate, now=now),
+            "score": round(candidate.score, 3),
+            "rationale": rationale(candidate, self.settings.score_weights(), now=now),
         }
         attempt = await requests.record_proposal(
             uow.conn,
@@ -146,13 +166,22 @@ class Matchmaker:
         )
 
     async def retry_waiting(
-        self, uow: UnitOfWork, topics: list[str], *, cause: Envelope | None
+        self,
+        uow: UnitOfWork,
+        topics: list[str],
+        *,
+        cause: Envelope | None,
+        besides: uuid.UUID | None = None,
     ) -> None:
-        """Give waiting requests on ``topics`` another chance, oldest first."""
+        """Give waiting requests on ``topics`` another chance, oldest first.
+
+        ``besides`` is the request whose answer freed the slot: it has just
+        been decided and must not be retried by its own outcome.
+        """
         if not topics:
             return
         waiting = await requests.waiting_requests(
-            uow.conn, topics, limit=self.settings.waitlist_retry_limit
+            uow.conn, topics, limit=self.settings.waitlist_retry_limit, besides=besides
         )
         for request in waiting:
             await self.propose_next_mentor(uow, request, cause=cause)
@@ -174,4 +203,22 @@ class Matchmaker:
             uow.conn, proposal["request_id"], lock=True
         )
         await self.propose_or_waitlist(uow, request, cause=cause)
-        await self.retry_waiting(uow, freed_topics, cause=cause)
+        await self.retry_waiting(
+            uow, freed_topics, cause=cause, besides=request["request_id"]
+        )
+
+
+def candidate_of(row: asyncpg.Record) -> Candidate:
+    """A ranked candidate row as the domain's Candidate."""
+    return Candidate(
+        employee_id=row["employee_id"],
+        reserved=row["reserved"],
+        capacity=row["capacity"],
+        last_proposed_at=row["last_proposed_at"],
+        same_department=row["same_department"],
+        named_by_mentee=row["named_by_mentee"],
+        shared_minutes=row["shared_minutes"],
+        sessions_completed=row["sessions_completed"],
+        shares={factor: row[f"{factor}_share"] for factor in FACTORS},
+        score=row["score"],
+    )

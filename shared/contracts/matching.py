@@ -35,6 +35,11 @@ class RequestSubmitted(Contract):
     scope_required: bool = False
     meeting_format: MeetingFormat | None = None
     preferred_mentor_employee_id: EmployeeId | None = None
+    availability: WeeklyAvailability | None = Field(
+        default=None,
+        description="When the mentee could meet; mentors whose hours overlap rank"
+        " higher. Without it availability plays no part in the choice.",
+    )
 
 
 class RequestRejected(Contract):
@@ -104,3 +109,64 @@ class MatchConfirmed(Contract):
     meetings: int
     meeting_formats: list[MeetingFormat]
     availability: WeeklyAvailability
+
+
+class RequestCancellationSubmitted(Contract):
+    """Submitted by the faculty portal: the mentee no longer wants the request."""
+
+    request_id: uuid.UUID
+    mentee_employee_id: EmployeeId
+    reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="The mentee's own words; passed on to a mentor already matched.",
+    )
+
+
+class RequestCancellationRejected(Contract):
+    """A cancellation that was not applied; the request is unchanged."""
+
+    request_id: uuid.UUID
+    mentee_employee_id: EmployeeId
+    actor: str | None
+    reason_code: str
+    reason: str
+
+
+class RequestCancelled(Contract):
+    """The request is closed before its engagement ended; its slots are released.
+
+    ``reason_code`` is ``mentee_cancelled`` (the mentee asked) or
+    ``mentee_inactive`` (HR reports the mentee separated or on leave).
+    ``matched_mentor_employee_id`` is set when a match had been confirmed, so
+    the mentor and any engagement in progress can be told.
+    """
+
+    request_id: uuid.UUID
+    mentee_employee_id: EmployeeId
+    topic: TopicSlug
+    matched_mentor_employee_id: EmployeeId | None = None
+    reason_code: str
+    reason: str
+    mentee_reason: str | None = None
+
+
+class ProposalWithdrawn(Contract):
+    """An open proposal taken back before the mentor answered it."""
+
+    request_id: uuid.UUID
+    proposal_id: uuid.UUID
+    mentor_employee_id: EmployeeId
+    topic: TopicSlug
+    reason_code: str
+    reason: str
+
+
+class PreferredMentorUnavailable(Contract):
+    """The mentor the mentee named cannot be asked; other mentors will be."""
+
+    request_id: uuid.UUID
+    mentee_employee_id: EmployeeId
+    preferred_mentor_employee_id: EmployeeId
+    reason_code: str
+    reason: str

@@ -23,8 +23,9 @@ RETURNING employee_id
 # never drops below what is reserved.
 _UPSERT_MENTOR = """
 INSERT INTO mentors (employee_id, topics, max_mentees, capacity, department,
-    division, department_scope, meeting_formats, availability, active)
-VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9)
+    division, department_scope, meeting_formats, availability, active, statement,
+    weekly_minutes)
+VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, weekly_minutes($8::jsonb))
 ON CONFLICT (employee_id) DO UPDATE SET
     topics = EXCLUDED.topics, max_mentees = EXCLUDED.max_mentees,
     capacity = GREATEST(EXCLUDED.max_mentees, mentors.reserved),
@@ -32,6 +33,7 @@ ON CONFLICT (employee_id) DO UPDATE SET
     department_scope = EXCLUDED.department_scope,
     meeting_formats = EXCLUDED.meeting_formats,
     availability = EXCLUDED.availability, active = EXCLUDED.active,
+    statement = EXCLUDED.statement, weekly_minutes = EXCLUDED.weekly_minutes,
     updated_at = now()
 """
 
@@ -83,6 +85,7 @@ async def store_mentor_profile(
         [fmt.value for fmt in mentor.meeting_formats],
         mentor.availability.model_dump(mode="json"),
         active,
+        mentor.statement,
     )
 
 

@@ -16,8 +16,10 @@ OPEN_STATUSES = ("proposed", "waiting", "matched")
 _INSERT_REQUEST = """
 INSERT INTO requests (request_id, mentee_employee_id, topic, need_statement,
     meetings, scope_preference, scope_required, meeting_format,
-    preferred_mentor_employee_id, status, reason_code, correlation_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    preferred_mentor_employee_id, status, reason_code, correlation_id,
+    availability, weekly_minutes)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+    CASE WHEN $13::jsonb IS NULL THEN NULL ELSE weekly_minutes($13::jsonb) END)
 ON CONFLICT DO NOTHING
 RETURNING *
 """
@@ -62,28 +64,65 @@ async def insert_request(
         status,
         reason_code,
         correlation_id,
+        request.availability.model_dump(mode="json") if request.availability else None,
     )
 
 
 async def set_request_status(
-    conn: asyncpg.Connection, request_id: uuid.UUID, status: str
+    conn: asyncpg.Connection,
+    request_id: uuid.UUID,
+    status: str,
+    *,
+    reason_code: str | None = None,
 ) -> None:
     await conn.execute(
-        "UPDATE requests SET status = $2, updated_at = now() WHERE request_id = $1",
+        "UPDATE requests SET status = $2, reason_code = $3, updated_at = now(),"
+        " cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() END"
+        " WHERE request_id = $1",
         request_id,
         status,
+        reason_code,
     )
 
 
+async def open_requests_of(conn: asyncpg.Connection, mentee: str) -> list[uuid.UUID]:
+    """Ids of the mentee's open requests, oldest first."""
+    rows = await conn.fetch(
+        "SELECT request_id FROM requests"
+        " WHERE mentee_employee_id = $1 AND status = ANY($2::text[])"
+        " ORDER BY submitted_at, request_id",
+        mentee,
+        list(OPEN_STATUSES),
+    )
+    return [row["request_id"] for row in rows]
+
+
+async def open_proposals_for(
+    conn: asyncpg.Connection, request_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """Ids of the request's open proposals (at most one), read without locking."""
+    rows = await conn.fetch(
+        "SELECT proposal_id FROM proposals WHERE request_id = $1 AND status = 'open'",
+        request_id,
+    )
+    return [row["proposal_id"] for row in rows]
+
+
 async def waiting_requests(
-    conn: asyncpg.Connection, topics: Sequence[str], *, limit: int
+    conn: asyncpg.Connection,
+    topics: Sequence[str],
+    *,
+    limit: int,
+    besides: uuid.UUID | None = None,
 ) -> list[asyncpg.Record]:
     """Waiting requests on ``topics``, oldest first, locked; others' are skipped."""
     return await conn.fetch(
         "SELECT * FROM requests WHERE status = 'waiting' AND topic = ANY($1::text[])"
+        " AND request_id IS DISTINCT FROM $3"
         " ORDER BY submitted_at, request_id LIMIT $2 FOR UPDATE SKIP LOCKED",
         list(topics),
         limit,
+        besides,
     )
 
 
@@ -99,7 +138,8 @@ async def record_proposal(
 ) -> int:
     """Store an open proposal and its expiry timer; returns the attempt number."""
     attempt = await conn.fetchval(
-        "UPDATE requests SET status = 'proposed', attempts = attempts + 1,"
+        "UPDATE requests SET status = 'proposed', reason_code = NULL,"
+        " attempts = attempts + 1,"
         " updated_at = now() WHERE request_id = $1 RETURNING attempts",
         request_id,
     )
@@ -186,7 +226,8 @@ async def summary(conn: asyncpg.Connection) -> dict:
     counts = await conn.fetchrow(
         "SELECT count(*) AS requests,"
         " count(*) FILTER (WHERE status IN ('matched', 'completed')) AS matched,"
-        " count(*) FILTER (WHERE status = 'waiting') AS waiting"
+        " count(*) FILTER (WHERE status = 'waiting') AS waiting,"
+        " count(*) FILTER (WHERE status = 'cancelled') AS cancelled"
         " FROM requests"
     )
     proposed = await conn.fetchval(
@@ -202,4 +243,5 @@ async def summary(conn: asyncpg.Connection) -> dict:
         "proposed": proposed,
         "waiting": counts["waiting"],
         "rejected": {row["reason_code"]: row["n"] for row in rows},
+        "cancelled": counts["cancelled"],
     }
