@@ -139,6 +139,7 @@ ROUTES: tuple[TopicRoute, ...] = (
         events=(
             "EngagementOpened",
             "SessionScheduled",
+            "SessionNotBooked",
             "SessionReportRejected",
             "SessionCompleted",
             "EngagementClosed",
