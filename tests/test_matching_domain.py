@@ -1,13 +1,20 @@
-"""Matching's pure rules: which requests are refused, how proposals are explained."""
+"""Matching's pure rules: refusals, cancellations, named mentors, explanations."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from services.matching.domain.ranking import Candidate, rationale, score
+from services.matching.domain.cancellation import RequestState, cancellation_problem
+from services.matching.domain.preferred_mentor import (
+    PreferredMentorFacts,
+    preferred_mentor_problem,
+)
+from services.matching.domain.ranking import Candidate, main_factors, rationale
 from services.matching.domain.requests import request_problem
 from services.matching.domain.responses import ProposalState, response_problem
+from services.matching.settings import MatchingSettings
 from shared.contracts.catalogue import topic_catalogue
 from shared.contracts.matching import RequestSubmitted
 
@@ -36,15 +43,29 @@ def problem(request: RequestSubmitted, **overrides):
     return request_problem(request, **{**context, **overrides})
 
 
+WEIGHTS = MatchingSettings().score_weights()
+SHARES = {factor: 0.0 for factor in WEIGHTS}
+FACTS = PreferredMentorFacts(
+    active=True,
+    has_free_slot=True,
+    offers_topic=True,
+    mentor_scope_ok=True,
+    mentee_scope_ok=True,
+)
+
+
 def candidate(**overrides) -> Candidate:
     fields = {
         "employee_id": "T1",
-        "reserved": 0,
+        "reserved": 1,
         "capacity": 2,
         "last_proposed_at": None,
         "same_department": False,
-        "department_preferred": True,
         "named_by_mentee": False,
+        "shared_minutes": 0,
+        "sessions_completed": 0,
+        "shares": SHARES,
+        "score": 0.5,
     }
     return Candidate(**{**fields, **overrides})
 
@@ -70,27 +91,83 @@ def test_a_mentee_on_leave_is_told_their_status():
     assert "on_leave" in reason
 
 
-def test_the_rationale_names_slots_rotation_and_department():
+def test_the_rationale_names_the_three_strongest_factors_in_plain_words():
     recently = candidate(
         reserved=1,
         capacity=3,
         last_proposed_at=NOW - timedelta(days=4),
         same_department=True,
         named_by_mentee=True,
+        shared_minutes=90,
+        shares={
+            **SHARES,
+            "relevance": 0.9,
+            "free_capacity": 2 / 3,
+            "availability": 1.0,
+            "rotation": 0.1,
+        },
     )
-    assert rationale(recently, now=NOW) == (
-        "named by the mentee; same topic; 1 of 3 slots used; last matched 4 days ago;"
-        " same department"
+    assert rationale(recently, WEIGHTS, now=NOW) == (
+        "named by the mentee; main factors: their statement closely matches the"
+        " need, 2 of 3 mentee places free, 1.5 hours a week in common with the"
+        " mentee's availability"
     )
 
 
-def test_a_free_mentor_never_asked_scores_higher_than_a_busy_recent_one():
-    free = score(candidate(), now=NOW)
-    busy = score(
-        candidate(reserved=1, last_proposed_at=NOW - timedelta(hours=2)), now=NOW
+def test_factors_that_added_nothing_are_never_given_as_reasons():
+    unrelated = candidate(
+        shares={**SHARES, "relevance": 0.0, "free_capacity": 0.5, "rotation": 0.2},
     )
-    assert free == 1.0
-    assert 0 < busy < free
+    reasons = rationale(unrelated, WEIGHTS, now=NOW)
+    assert "statement" not in reasons
+    assert "availability" not in reasons
+    assert reasons.startswith("main factors: 1 of 2 mentee places free")
+
+
+def test_a_factor_weighted_zero_is_not_a_main_factor():
+    shares = {**SHARES, "track_record": 1.0, "department": 1.0}
+    assert main_factors(candidate(shares=shares), {**WEIGHTS, "track_record": 0}) == [
+        "department"
+    ]
+
+
+def test_only_the_mentee_may_cancel_and_only_while_the_request_is_open():
+    open_request = RequestState("M1", "matched")
+    assert cancellation_problem(open_request, mentee="M1", actor="M1") is None
+    assert cancellation_problem(None, mentee="M1", actor="M1")[0] == "unknown_request"
+    assert cancellation_problem(open_request, mentee="M1", actor="T1")[0] == (
+        "not_mentee"
+    )
+    assert cancellation_problem(open_request, mentee="M2", actor="M2")[0] == (
+        "not_mentee"
+    )
+    for closed in ("completed", "cancelled", "rejected"):
+        code, reason = cancellation_problem(
+            RequestState("M1", closed), mentee="M1", actor="M1"
+        )
+        assert code == "request_closed"
+        assert closed in reason
+
+
+def test_a_preferred_mentor_is_checked_against_every_hard_rule_in_order():
+    def check(facts=FACTS, **overrides):
+        context = {"mentee": "M1", "supervisor": "S1", **overrides}
+        found = preferred_mentor_problem(
+            context.pop("preferred", "T1"), facts, **context
+        )
+        return found[0] if found else None
+
+    assert check() is None
+    assert check(preferred="M1") == "self"
+    assert check(facts=None) == "not_a_mentor"
+    assert check(facts=replace(FACTS, active=False)) == "not_available"
+    assert check(facts=replace(FACTS, offers_topic=False)) == "topic_not_offered"
+    assert check(preferred="S1") == "own_supervisor"
+    assert check(facts=replace(FACTS, mentor_scope_ok=False)) == "scope"
+    assert check(facts=replace(FACTS, mentee_scope_ok=False)) == (
+        "outside_requested_scope"
+    )
+    assert check(facts=replace(FACTS, has_free_slot=False)) == "at_capacity"
 
 
 def test_a_spoofed_actor_cannot_answer_for_the_proposed_mentor():

@@ -21,6 +21,7 @@ from services.matching.settings import MatchingSettings
 from shared.contracts.matching import (
     ProposalAccepted,
     ProposalDeclined,
+    RequestCancellationSubmitted,
     RequestSubmitted,
 )
 from shared.contracts.profiles import (
@@ -102,14 +103,16 @@ class Program:
         max_mentees: int = 2,
         department: str = "Surgery",
         scope: str = "both",
+        statement: str = "I have sat on the promotions committee for years.",
+        availability: dict = AVAILABILITY,
     ) -> None:
         approved = MentorApproved(
             employee_id=employee_id,
             topics=list(topics),
-            statement="I have sat on the promotions committee for years.",
+            statement=statement,
             max_mentees=max_mentees,
             meeting_formats=["video", "in_person"],
-            availability=AVAILABILITY,
+            availability=availability,
             department_scope=scope,
             department=department,
         )
@@ -193,6 +196,27 @@ class Program:
             ),
         )
 
+    async def cancel(
+        self,
+        request_id: str,
+        mentee: str,
+        *,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        fields = {"request_id": request_id, "mentee_employee_id": mentee}
+        if reason is not None:
+            fields["reason"] = reason
+        await self.env.kafka.publish(
+            self.topics.mentoring_requests,
+            portal_event(
+                RequestCancellationSubmitted,
+                fields,
+                subject=request_id,
+                actor=actor or mentee,
+            ),
+        )
+
     async def close_engagement(self, confirmed: Envelope) -> None:
         closed = EngagementClosed(
             engagement_id=uuid.uuid4(),
@@ -264,7 +288,8 @@ async def test_a_request_is_proposed_to_a_mentor_of_that_topic_with_score_and_re
     assert proposed.payload["attempt"] == 1
     assert 0 < proposed.payload["score"] <= 1
     assert proposed.payload["rationale"] == (
-        "same topic; 0 of 2 slots used; last matched never; other department"
+        "main factors: 2 of 2 mentee places free, never asked before,"
+        " in another department"
     )
     expires_at = datetime.fromisoformat(proposed.payload["expires_at"])
     assert expires_at - datetime.now(UTC) > timedelta(hours=71)
@@ -445,6 +470,7 @@ async def test_an_accepted_proposal_confirms_the_match_with_the_mentors_formats(
         "proposed": 0,
         "waiting": 0,
         "rejected": {},
+        "cancelled": 0,
     }
 
 
@@ -668,7 +694,9 @@ async def test_a_mentor_who_adds_the_topic_gets_the_waiting_request(env):
 
     [proposed] = await program.wait_for("MatchProposed", request_id)
     assert proposed.payload["mentor_employee_id"] == "T966"
-    assert proposed.payload["rationale"].startswith("same topic; 0 of 1 slots used")
+    assert proposed.payload["rationale"].startswith(
+        "main factors: 1 of 1 mentee places free"
+    )
 
 
 async def test_an_older_faculty_record_never_overwrites_a_newer_one(env):
