@@ -17,6 +17,10 @@ def service_environment(
         "HTTP_PORT": str(config.http_port(service)),
         "LOG_FORMAT": "console",
         "TOPIC_PREFIX": config.topic_prefix,
+        # One local broker: a short session makes joining the group (half the
+        # session timeout on the embedded broker) and restarts quick.
+        "KAFKA_SESSION_TIMEOUT_MS": "3000",
+        "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
     }
     if service == "notifications":
         env |= {

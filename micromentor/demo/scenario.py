@@ -19,6 +19,7 @@ from rich.progress import (
 
 from micromentor.config import StackConfig
 from micromentor.demo.faculty_portal import FacultyPortalActor
+from micromentor.demo.memory import PeakMemory
 from micromentor.demo.requests import PlannedRequest, build_requests
 from micromentor.demo.roster import build_roster
 from micromentor.demo.stack_access import StackHandle, demo_stack
@@ -63,7 +64,18 @@ async def run_demo(config: StackConfig, options: DemoOptions, console: Console) 
     try:
         async with demo_stack(config, console, stop) as handle:
             scenario = Scenario(handle, options, console, stop)
-            await scenario.run()
+            memory = PeakMemory(
+                {
+                    name: pid
+                    for name, pid in handle.info.pids.items()
+                    if name in handle.info.http_ports
+                }
+            )
+            memory.start()
+            try:
+                await scenario.run()
+            finally:
+                peaks_mb = await memory.stop()
             summaries = await fetch_summaries(handle.info)
             wall_s = time.monotonic() - began
             console.print(
@@ -71,6 +83,7 @@ async def run_demo(config: StackConfig, options: DemoOptions, console: Console) 
                     summaries,
                     mail_dir=config.mail_dir.resolve(),
                     wall_s=wall_s,
+                    peaks_mb=peaks_mb,
                     title=f"micromentor demo (seed {options.seed})",
                 )
             )
@@ -149,11 +162,16 @@ class Scenario:
 
     def print_loose_ends(self) -> None:
         """Say what this run left unfinished, if anything."""
-        if stalled := self.tracker.open_engagements():
+        if unbooked := self.tracker.unbooked_engagements():
             self.console.print(
-                f"[yellow]{stalled} engagements of this run are still open with no"
-                " meeting booked: scheduling found no free slot in the mentor's"
-                " availability (see its log).[/]"
+                f"[yellow]{unbooked} engagements of this run have no meeting booked:"
+                " scheduling found no free hour in the mentor's weekly availability"
+                " (SessionNotBooked); both people were e-mailed and the office can"
+                " arrange a time.[/]"
+            )
+        if stalled := self.tracker.open_engagements() - unbooked:
+            self.console.print(
+                f"[yellow]{stalled} engagements of this run are still open.[/]"
             )
         for what, count in sorted(self.tracker.refusals.items()):
             self.console.print(f"[yellow]refused by a service: {what} x{count}[/]")

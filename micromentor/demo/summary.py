@@ -24,7 +24,12 @@ async def fetch_summaries(info: StackInfo) -> dict[str, dict]:
 
 
 def summary_table(
-    summaries: dict[str, dict], *, mail_dir: Path, wall_s: float, title: str
+    summaries: dict[str, dict],
+    *,
+    mail_dir: Path,
+    wall_s: float,
+    title: str,
+    peaks_mb: dict[str, float] | None = None,
 ) -> Table:
     profiles, matching = summaries["profiles"], summaries["matching"]
     scheduling, notifications = summaries["scheduling"], summaries["notifications"]
@@ -51,6 +56,11 @@ def summary_table(
     add("", "engagements closed", scheduling.get("engagements_closed"))
     add("", "sessions scheduled", scheduling.get("sessions_scheduled"))
     add("", "sessions completed", scheduling.get("sessions_completed"))
+    add(
+        "",
+        "engagements without a meeting",
+        scheduling.get("engagements_without_meeting"),
+    )
     add("e-mail", "delivered", notifications.get("emails_delivered"))
     add("", "pending", notifications.get("emails_pending"))
     add("", "failed", notifications.get("emails_failed"))
@@ -58,4 +68,6 @@ def summary_table(
     add("", f".eml files in {mail_dir}", eml)
     table.add_section()
     add("run", "total wall time", f"{wall_s:.1f} s")
+    for service, peak in sorted((peaks_mb or {}).items()):
+        add("", f"peak memory (RSS) of {service}", f"{peak:.0f} MiB")
     return table

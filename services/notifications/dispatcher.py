@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -65,13 +66,21 @@ class EmailDispatcher:
         )
 
     async def dispatch_due(self) -> int:
-        """Handle up to one batch of due letters; returns how many were handled."""
-        handled = 0
-        while handled < self.settings.dispatch_batch_size:
-            if not await self.dispatch_one():
-                break
-            handled += 1
-        return handled
+        """Handle up to one batch of due letters; returns how many were handled.
+
+        Several senders work at once; each claims its letter with SKIP LOCKED,
+        so no letter is taken twice.
+        """
+        senders = self.settings.dispatch_concurrency
+        share = max(1, self.settings.dispatch_batch_size // senders)
+
+        async def send_share() -> int:
+            handled = 0
+            while handled < share and await self.dispatch_one():
+                handled += 1
+            return handled
+
+        return sum(await asyncio.gather(*(send_share() for _ in range(senders))))
 
     async def dispatch_one(self) -> bool:
         """Send one due letter in its own transaction; False when none is due."""

@@ -25,6 +25,9 @@ class NotificationsSettings(ServiceSettings):
     )
     dispatch_poll_interval_s: float = Field(default=1.0, gt=0)
     dispatch_batch_size: int = Field(default=20, ge=1)
+    dispatch_concurrency: int = Field(
+        default=4, ge=1, le=32, description="E-mails sent at the same time."
+    )
     max_delivery_attempts: int = Field(default=8, ge=1)
     delivery_backoff_initial_s: float = Field(default=30.0, gt=0)
     delivery_backoff_max_s: float = Field(default=3600.0, gt=0)
