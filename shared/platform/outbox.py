@@ -50,6 +50,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._lock_key = lock_key(f"{db.schema}.outbox_relay")
         self._before_publish = before_publish
+        self._backlog_counted_at = float("-inf")
 
     async def run(self) -> None:
         """Publish until cancelled, woken by NOTIFY and by a polling fallback."""
@@ -99,18 +100,28 @@ class OutboxRelay:
             await conn.execute(
                 "DELETE FROM outbox WHERE id = ANY($1::bigint[])", confirmed
             )
-            backlog = await conn.fetchval("SELECT count(*) FROM outbox") - len(
-                confirmed
-            )
-        OUTBOX_BACKLOG.labels(self._service).set(backlog)
+            backlog = await self._backlog(conn, drained=len(rows) < self._batch_size)
+        if backlog is not None:
+            OUTBOX_BACKLOG.labels(self._service).set(backlog)
+        published = set(confirmed)
         for row in rows:
-            if row["id"] in confirmed:
+            if row["id"] in published:
                 EVENTS_PUBLISHED.labels(
                     self._service, row["topic"], row["event_type"]
                 ).inc()
         if len(confirmed) < len(rows):
             raise OutboxPartiallyPublished(len(rows) - len(confirmed))
         return len(rows)
+
+    async def _backlog(self, conn: asyncpg.Connection, *, drained: bool) -> int | None:
+        """Rows still waiting; counted at most once a second while draining a heap."""
+        if drained:
+            return 0
+        now = asyncio.get_running_loop().time()
+        if now - self._backlog_counted_at < 1.0:
+            return None
+        self._backlog_counted_at = now
+        return await conn.fetchval("SELECT count(*) FROM outbox")
 
     async def _publish(self, rows: list[asyncpg.Record]) -> list[int]:
         """Send all rows, then keep only ids that are safe to delete.
