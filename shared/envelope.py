@@ -60,7 +60,7 @@ def new_event(
     return Envelope(
         event_id=uuid.uuid4(),
         event_type=type(payload).__name__,
-        event_version=getattr(payload, "event_version", 1),
+        event_version=getattr(type(payload), "event_version", 1),
         occurred_at=datetime.now(UTC),
         producer=producer,
         correlation_id=correlation_id,
