@@ -155,6 +155,7 @@ async def test_a_mentor_with_no_free_hour_gets_the_engagement_and_both_are_told(
         "engagements_closed": 0,
         "sessions_scheduled": 1,
         "sessions_completed": 0,
+        "sessions_cancelled": 0,
         "engagements_without_meeting": 1,
     }
 
@@ -219,6 +220,7 @@ async def test_a_two_meeting_engagement_books_the_second_then_closes(env):
         "engagements_closed": 1,
         "sessions_scheduled": 0,
         "sessions_completed": 2,
+        "sessions_cancelled": 0,
         "engagements_without_meeting": 0,
     }
 

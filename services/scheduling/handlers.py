@@ -16,6 +16,7 @@ from services.scheduling.domain.engagements import (
     session_id_for,
 )
 from services.scheduling.domain.slots import candidate_slots, first_free_slot
+from services.scheduling.events import emit_about_engagement
 from services.scheduling.settings import SchedulingSettings
 from shared.contracts.common import WeeklyAvailability
 from shared.contracts.matching import MatchConfirmed
@@ -29,13 +30,11 @@ from shared.contracts.scheduling import (
     SessionScheduled,
 )
 from shared.contracts.topics import Topics
-from shared.envelope import Envelope, new_event
+from shared.envelope import Envelope
 from shared.platform.db import UnitOfWork
 from shared.platform.inbound import Inbound
 
 log = structlog.get_logger(__name__)
-
-SERVICE = "scheduling"
 
 
 class SchedulingHandlers:
@@ -151,6 +150,9 @@ class SchedulingHandlers:
             session_id=str(session["session_id"]),
             sequence=session["sequence"],
         )
+        if engagement["status"] != "open":
+            # A meeting held before the engagement was cancelled: recorded, no more.
+            return
         if held >= engagement["planned_meetings"]:
             await self._close(uow, message.envelope, engagement, held)
         else:
@@ -161,7 +163,9 @@ class SchedulingHandlers:
     async def _close(
         self, uow: UnitOfWork, cause: Envelope, engagement: asyncpg.Record, held: int
     ) -> None:
-        await repository.close_engagement(uow.conn, engagement["engagement_id"])
+        await repository.close_engagement(
+            uow.conn, engagement["engagement_id"], reason_code="completed"
+        )
         await self._emit(
             uow,
             cause,
@@ -281,10 +285,4 @@ class SchedulingHandlers:
     async def _emit(
         self, uow: UnitOfWork, cause: Envelope, payload, actor: str | None = None
     ) -> None:
-        subject = str(payload.engagement_id)
-        await uow.emit(
-            self.topics.engagements,
-            new_event(
-                payload, subject=subject, producer=SERVICE, cause=cause, actor=actor
-            ),
-        )
+        await emit_about_engagement(uow, self.topics, payload, cause=cause, actor=actor)

@@ -80,3 +80,23 @@ class EngagementClosed(Contract):
     topic: TopicSlug
     sessions_held: int
     reason_code: str
+
+
+class SessionCancelled(Contract):
+    """A booked meeting called off; both calendars are free again at that hour.
+
+    ``reason_code`` is the reason the engagement ended early, e.g. the
+    ``mentee_cancelled`` or ``mentee_inactive`` of the cancelled request.
+    """
+
+    engagement_id: uuid.UUID
+    session_id: uuid.UUID
+    sequence: int
+    mentee_employee_id: EmployeeId
+    mentor_employee_id: EmployeeId
+    topic: TopicSlug
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    reason_code: str
+    reason: str

@@ -165,12 +165,44 @@ async def count_held(conn: asyncpg.Connection, engagement_id: uuid.UUID) -> int:
     )
 
 
-async def close_engagement(conn: asyncpg.Connection, engagement_id: uuid.UUID) -> None:
+async def close_engagement(
+    conn: asyncpg.Connection, engagement_id: uuid.UUID, *, reason_code: str
+) -> None:
     await conn.execute(
-        "UPDATE engagements SET status = 'closed', closed_at = now()"
-        " WHERE engagement_id = $1",
+        "UPDATE engagements SET status = 'closed', closed_at = now(),"
+        " close_reason = $2 WHERE engagement_id = $1",
+        engagement_id,
+        reason_code,
+    )
+
+
+async def sessions_of(
+    conn: asyncpg.Connection, engagement_id: uuid.UUID
+) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM sessions WHERE engagement_id = $1 ORDER BY sequence",
         engagement_id,
     )
+
+
+async def cancel_session(conn: asyncpg.Connection, session_id: uuid.UUID) -> None:
+    """Call the meeting off and free its hour in both calendars."""
+    await conn.execute(
+        "UPDATE sessions SET status = 'cancelled', cancelled_at = now()"
+        " WHERE session_id = $1",
+        session_id,
+    )
+    await conn.execute("DELETE FROM bookings WHERE session_id = $1", session_id)
+
+
+async def erase_notes_by(conn: asyncpg.Connection, employee_id: str) -> int:
+    """Blank the feedback notes this person wrote; returns how many were blanked."""
+    result = await conn.execute(
+        "UPDATE feedback SET note = NULL, erased_at = now()"
+        " WHERE employee_id = $1 AND note IS NOT NULL",
+        employee_id,
+    )
+    return int(result.rsplit(" ", 1)[1])
 
 
 async def summary(conn: asyncpg.Connection) -> dict:
@@ -180,6 +212,7 @@ async def summary(conn: asyncpg.Connection) -> dict:
         " (SELECT count(*) FROM engagements WHERE status = 'closed') AS closed,"
         " (SELECT count(*) FROM sessions WHERE status = 'scheduled') AS scheduled,"
         " (SELECT count(*) FROM sessions WHERE status = 'completed') AS completed,"
+        " (SELECT count(*) FROM sessions WHERE status = 'cancelled') AS cancelled,"
         " (SELECT count(*) FROM engagements WHERE status = 'open'"
         "  AND unscheduled_reason IS NOT NULL) AS unbooked"
     )
@@ -188,5 +221,6 @@ async def summary(conn: asyncpg.Connection) -> dict:
         "engagements_closed": row["closed"],
         "sessions_scheduled": row["scheduled"],
         "sessions_completed": row["completed"],
+        "sessions_cancelled": row["cancelled"],
         "engagements_without_meeting": row["unbooked"],
     }
