@@ -41,6 +41,14 @@ FACTS = {
     "time_zone": "America/New_York",
     "meeting_format": "video",
     "sessions_held": 2,
+    "resume_on": "2027-03-01",
+    "resumed_by": "mentor",
+    "requested_change": "pause",
+    "matched_mentor_employee_id": "M1",
+    "preferred_mentor_employee_id": "M1",
+    "reason_code": "mentee_cancelled",
+    "mentee_reason": "My chair has offered to help instead.",
+    "actor": "M1",
 }
 
 

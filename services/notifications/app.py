@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from services.notifications.adapters import repository
 from services.notifications.dispatcher import dispatch_emails
 from services.notifications.domain.recipients import NOTIFIED_EVENTS
+from services.notifications.erasure import ContactEraser
 from services.notifications.handlers import NotificationsHandlers
 from services.notifications.settings import NotificationsSettings
 from shared.contracts.routing import route_of_event
@@ -15,15 +16,18 @@ from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscript
 
 def subscriptions(ctx: ServiceContext) -> list[Subscription]:
     handlers = NotificationsHandlers(ctx.settings)
-    by_topic: dict[str, dict] = {}
+    eraser = ContactEraser(ctx.topics)
+    by_topic: dict[str, dict] = {
+        ctx.topics.faculty: {
+            "FacultyProfileChanged": handlers.update_contact,
+            "FacultyDataErased": eraser.erase_person,
+        }
+    }
     for event_type in NOTIFIED_EVENTS:
         topic = getattr(ctx.topics, route_of_event(event_type).topic)
         by_topic.setdefault(topic, {})[event_type] = handlers.record_letters
-    letters = [Subscription(topic, handlers) for topic, handlers in by_topic.items()]
-    contacts = Subscription(
-        ctx.topics.faculty, {"FacultyProfileChanged": handlers.update_contact}
-    )
-    return [contacts, *letters]
+    # One subscription per topic: the runtime keeps one consumer for each.
+    return [Subscription(topic, handlers) for topic, handlers in by_topic.items()]
 
 
 def routers(ctx: ServiceContext) -> list[APIRouter]:

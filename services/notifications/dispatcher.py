@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import aiosmtplib
@@ -16,20 +15,19 @@ from services.notifications.adapters.mailer import (
     compose,
     is_refused_for_good,
 )
+from services.notifications.domain.erasure import ERASED, ERASED_DETAIL
 from services.notifications.domain.letters import render
 from services.notifications.domain.setting import Setting
+from services.notifications.outcomes import delivery_failed, emit_outcome
 from services.notifications.settings import NotificationsSettings
-from shared.contracts.notifications import EmailDelivered, EmailDeliveryFailed
+from shared.contracts.notifications import EmailDelivered
 from shared.contracts.topics import Topics
-from shared.envelope import new_event
 from shared.platform.db import Database, UnitOfWork
 from shared.platform.errors import backoff_delay
 from shared.platform.polling import poll_forever
 from shared.platform.runtime import ServiceContext
 
 log = structlog.get_logger(__name__)
-
-SERVICE = "notifications"
 _SMTP_FAILURES = (aiosmtplib.SMTPException, OSError, TimeoutError)
 
 
@@ -101,6 +99,11 @@ class EmailDispatcher:
             [message["recipient_employee_id"], *_people_in(facts)],
         )
         recipient = people.get(message["recipient_employee_id"])
+        if recipient is None and await repository.is_erased(
+            uow.conn, message["recipient_employee_id"]
+        ):
+            await self._give_up(uow, message, ERASED, ERASED_DETAIL)
+            return
         if recipient is None:
             await self._give_up(
                 uow,
@@ -184,29 +187,12 @@ class EmailDispatcher:
             uow.conn, message["message_id"], attempts=attempts, error=reason
         )
         await self._emit(
-            uow,
-            message,
-            EmailDeliveryFailed(
-                message_id=message["message_id"],
-                recipient_employee_id=message["recipient_employee_id"],
-                template=message["template"],
-                source_event_id=message["source_event_id"],
-                attempts=attempts,
-                reason=reason,
-            ),
+            uow, message, delivery_failed(message, attempts=attempts, reason=reason)
         )
         log.warning("email_delivery_failed", reason_code=reason_code, attempts=attempts)
 
     async def _emit(self, uow: UnitOfWork, message: asyncpg.Record, payload) -> None:
-        await uow.emit(
-            self.topics.deliveries,
-            new_event(
-                payload,
-                subject=str(message["message_id"]),
-                producer=SERVICE,
-                correlation_id=uuid.uuid5(message["source_event_id"], "delivery"),
-            ),
-        )
+        await emit_outcome(uow, self.topics, message, payload)
 
 
 def _people_in(facts: dict) -> list[str]:

@@ -8,7 +8,7 @@ from email.utils import formataddr, formatdate
 
 import aiosmtplib
 
-from services.notifications.domain.letters import Email
+from services.notifications.domain.prose import Email
 from services.notifications.domain.setting import Contact
 from services.notifications.settings import NotificationsSettings
 
@@ -33,7 +33,7 @@ def compose(
             email.calendar,
             subtype="calendar",
             filename="invite.ics",
-            params={"method": "REQUEST"},
+            params={"method": email.calendar_method},
         )
     return message
 

@@ -18,7 +18,7 @@ VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (employee_id) DO UPDATE SET
     given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
     email = EXCLUDED.email, record_version = EXCLUDED.record_version,
-    updated_at = now()
+    erased_at = NULL, updated_at = now()
 WHERE contacts.record_version < EXCLUDED.record_version
 RETURNING employee_id
 """
@@ -53,12 +53,82 @@ async def store_contact_if_newer(
 async def contacts_for(
     conn: asyncpg.Connection, employee_ids: Iterable[str]
 ) -> dict[str, Contact]:
+    """How to reach and name each person; erased people are left out."""
     rows = await conn.fetch(
         "SELECT employee_id, given_name, family_name, email FROM contacts"
-        " WHERE employee_id = ANY($1::text[])",
+        " WHERE employee_id = ANY($1::text[]) AND erased_at IS NULL",
         sorted(set(employee_ids)),
     )
     return {row["employee_id"]: Contact(**dict(row)) for row in rows}
+
+
+async def is_erased(conn: asyncpg.Connection, employee_id: str) -> bool:
+    return bool(
+        await conn.fetchval(
+            "SELECT erased_at IS NOT NULL FROM contacts WHERE employee_id = $1",
+            employee_id,
+        )
+    )
+
+
+async def erase_contact(
+    conn: asyncpg.Connection, employee_id: str, placeholder: dict[str, str]
+) -> None:
+    """Replace name and address with placeholders; a tombstone if none was known."""
+    await conn.execute(
+        "INSERT INTO contacts (employee_id, given_name, family_name, email,"
+        " record_version, erased_at) VALUES ($1, $2, $3, $4, 0, now())"
+        " ON CONFLICT (employee_id) DO UPDATE SET"
+        " given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,"
+        " email = EXCLUDED.email, erased_at = now(), updated_at = now()",
+        employee_id,
+        placeholder["given_name"],
+        placeholder["family_name"],
+        placeholder["email"],
+    )
+
+
+async def fail_pending_to(
+    conn: asyncpg.Connection, employee_id: str, *, error: str
+) -> list[asyncpg.Record]:
+    """Give up every letter still waiting to go to this person."""
+    return await conn.fetch(
+        "UPDATE messages SET status = 'failed', last_error = $2, finished_at = now()"
+        " WHERE recipient_employee_id = $1 AND status = 'pending' RETURNING *",
+        employee_id,
+        error,
+    )
+
+
+async def messages_mentioning(
+    conn: asyncpg.Connection, employee_id: str
+) -> list[asyncpg.Record]:
+    """Letters to the person, or whose facts name them in any role, locked."""
+    return await conn.fetch(
+        "SELECT message_id, recipient_employee_id, facts FROM messages m"
+        " WHERE m.recipient_employee_id = $1 OR EXISTS ("
+        "   SELECT 1 FROM jsonb_each_text(m.facts) f"
+        "   WHERE (f.key LIKE '%employee_id' OR f.key = 'actor') AND f.value = $1)"
+        " FOR UPDATE",
+        employee_id,
+    )
+
+
+async def replace_facts(
+    conn: asyncpg.Connection, message_id: uuid.UUID, facts: dict
+) -> None:
+    await conn.execute(
+        "UPDATE messages SET facts = $2 WHERE message_id = $1", message_id, facts
+    )
+
+
+async def blank_errors_to(conn: asyncpg.Connection, employee_id: str) -> None:
+    """SMTP errors may quote the address; keep only the reason code before it."""
+    await conn.execute(
+        "UPDATE messages SET last_error = split_part(last_error, ':', 1)"
+        " WHERE recipient_employee_id = $1 AND last_error IS NOT NULL",
+        employee_id,
+    )
 
 
 async def record_message(

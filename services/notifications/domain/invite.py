@@ -1,4 +1,4 @@
-"""The iCalendar invitation sent with a scheduled meeting."""
+"""The iCalendar messages sent with a meeting: the invitation and its cancellation."""
 
 from __future__ import annotations
 
@@ -10,20 +10,55 @@ from services.notifications.domain.setting import Contact, Setting, topic_title
 
 PRODUCT_ID = "-//micromentor//Faculty Micro-Mentoring//EN"
 
+# The invitation is revision 0 of the meeting; a cancellation supersedes it.
+INVITE_SEQUENCE = 0
+CANCEL_SEQUENCE = INVITE_SEQUENCE + 1
+
 
 def session_invite(facts: dict, setting: Setting) -> str:
     """A METHOD:REQUEST invitation; the UID is the session, so updates replace it."""
+    return _calendar(
+        facts,
+        setting,
+        method="REQUEST",
+        sequence=INVITE_SEQUENCE,
+        status="CONFIRMED",
+        partstat="NEEDS-ACTION",
+    )
+
+
+def session_cancellation(facts: dict, setting: Setting) -> str:
+    """A METHOD:CANCEL for the same UID, so calendars remove the invitation."""
+    return _calendar(
+        facts,
+        setting,
+        method="CANCEL",
+        sequence=CANCEL_SEQUENCE,
+        status="CANCELLED",
+        partstat=None,
+    )
+
+
+def _calendar(
+    facts: dict,
+    setting: Setting,
+    *,
+    method: str,
+    sequence: int,
+    status: str,
+    partstat: str | None,
+) -> str:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", method)
     event = Event()
     event.add("uid", f"{facts['session_id']}@micromentor")
     event.add("dtstamp", setting.issued_at.astimezone(UTC))
     event.add("dtstart", _utc(facts["starts_at"]))
     event.add("dtend", _utc(facts["ends_at"]))
-    event.add("sequence", 0)
-    event.add("status", "CONFIRMED")
+    event.add("sequence", sequence)
+    event.add("status", status)
     event.add("summary", f"Micro-mentoring: {topic_title(facts['topic'])}")
     event.add(
         "description",
@@ -42,8 +77,9 @@ def session_invite(facts: dict, setting: Setting) -> str:
             continue
         attendee = _address(person.email, person)
         attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
-        attendee.params["PARTSTAT"] = vText("NEEDS-ACTION")
-        attendee.params["RSVP"] = vText("TRUE")
+        if partstat is not None:
+            attendee.params["PARTSTAT"] = vText(partstat)
+            attendee.params["RSVP"] = vText("TRUE")
         event.add("attendee", attendee, encode=0)
     calendar.add_component(event)
     return calendar.to_ical().decode()

@@ -3,63 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
+from services.notifications.domain import (
+    cancellation_letters,
+    mentor_letters,
+    rejection_letters,
+)
 from services.notifications.domain.invite import session_invite
+from services.notifications.domain.prose import (
+    MEETING_FORMATS,
+    Email,
+    letter,
+    long_date,
+    meeting_time,
+    meetings_phrase,
+    quoted,
+    utc_deadline,
+)
 from services.notifications.domain.setting import Setting, topic_phrase, topic_title
-
-SIGNATURE = "With best regards,\nThe Faculty Micro-Mentoring Program\nFaculty Affairs"
-
-_FORMATS = {
-    "video": "a video call",
-    "in_person": "an in-person meeting",
-    "phone": "a phone call",
-}
-
-
-@dataclass(frozen=True)
-class Email:
-    subject: str
-    body: str
-    calendar: str | None = None
-
-
-def meeting_time(starts_at: str, ends_at: str, zone: str) -> str:
-    local_zone = ZoneInfo(zone)
-    start = datetime.fromisoformat(starts_at).astimezone(local_zone)
-    end = datetime.fromisoformat(ends_at).astimezone(local_zone)
-    return (
-        f"{long_date(start)}, {start:%H:%M} to {end:%H:%M}"
-        f" ({zone.replace('_', ' ')} time)"
-    )
-
-
-def long_date(moment: datetime | date) -> str:
-    return f"{moment:%A}, {moment.day} {moment:%B %Y}"
-
-
-def utc_deadline(value: str) -> str:
-    moment = datetime.fromisoformat(value)
-    return f"{long_date(moment)} at {moment:%H:%M} UTC"
-
-
-def meetings_phrase(count: int) -> str:
-    words = {1: "one one-hour meeting", 2: "two one-hour meetings"}
-    return words.get(count, f"{count} one-hour meetings")
-
-
-def _letter(setting: Setting, *paragraphs: str) -> str:
-    greeting = f"Dear {setting.recipient.full_name},"
-    return "\n\n".join([greeting, *paragraphs, SIGNATURE]) + "\n"
 
 
 def mentor_approved(facts: dict, setting: Setting) -> Email:
     topics = "\n".join(f"  - {topic_title(slug)}" for slug in facts["topics"])
     return Email(
         "Welcome as a micro-mentor",
-        _letter(
+        letter(
             setting,
             "Thank you for volunteering as a micro-mentor. You are now part of the"
             " mentor pool for these topic areas:\n" + topics,
@@ -80,7 +49,7 @@ def mentor_rejected(facts: dict, setting: Setting) -> Email:
     )
     return Email(
         "Your offer to mentor",
-        _letter(
+        letter(
             setting,
             "Thank you for offering to serve as a micro-mentor. We are not able to"
             f" add you to the mentor pool at this time: {facts['reason']}.{later}",
@@ -93,7 +62,7 @@ def mentor_rejected(facts: dict, setting: Setting) -> Email:
 def mentor_deactivated(facts: dict, setting: Setting) -> Email:
     return Email(
         "You are no longer in the mentor pool",
-        _letter(
+        letter(
             setting,
             "You have been removed from the micro-mentoring pool, so you will not"
             f" receive new requests: {facts['reason']}.",
@@ -106,7 +75,7 @@ def mentor_deactivated(facts: dict, setting: Setting) -> Email:
 def request_rejected(facts: dict, setting: Setting) -> Email:
     return Email(
         "Your mentoring request could not be accepted",
-        _letter(
+        letter(
             setting,
             f"We could not accept your request for micro-mentoring: {facts['reason']}.",
             f"You are welcome to submit a new request through {setting.portal_line()}.",
@@ -117,7 +86,7 @@ def request_rejected(facts: dict, setting: Setting) -> Email:
 def request_waitlisted(facts: dict, setting: Setting) -> Email:
     return Email(
         "Your mentoring request is on the waiting list",
-        _letter(
+        letter(
             setting,
             "Thank you for your request for guidance on"
             f" {topic_phrase(facts['topic'])}. No mentor is available for it right"
@@ -134,11 +103,11 @@ def match_proposed(facts: dict, setting: Setting) -> Email:
     colleague = setting.name_of(facts["mentee_employee_id"], "A colleague")
     return Email(
         "A colleague would value your guidance",
-        _letter(
+        letter(
             setting,
             f"{colleague} has asked for micro-mentoring on"
             f" {topic_phrase(facts['topic'])} and would like {meetings}. In their"
-            " words:\n\n" + _quoted(facts["need_statement"]),
+            " words:\n\n" + quoted(facts["need_statement"]),
             f"Why we thought of you: {facts['rationale']}",
             f"Please accept or decline through {setting.portal_line()} by"
             f" {utc_deadline(facts['expires_at'])}. If you accept, we will find a"
@@ -153,7 +122,7 @@ def match_confirmed_mentee(facts: dict, setting: Setting) -> Email:
     mentor = setting.name_of(facts["mentor_employee_id"], "A mentor")
     return Email(
         "You have a micro-mentor",
-        _letter(
+        letter(
             setting,
             f"{mentor} has agreed to meet with you about"
             f" {topic_phrase(facts['topic'])}.",
@@ -167,7 +136,7 @@ def match_confirmed_mentor(facts: dict, setting: Setting) -> Email:
     mentee = setting.name_of(facts["mentee_employee_id"], "your mentee")
     return Email(
         "Thank you for accepting",
-        _letter(
+        letter(
             setting,
             f"Thank you for agreeing to mentor {mentee} on"
             f" {topic_phrase(facts['topic'])}.",
@@ -186,11 +155,11 @@ def session_scheduled(facts: dict, setting: Setting) -> Email:
         else setting.name_of(mentor_id, "your mentor")
     )
     when = meeting_time(facts["starts_at"], facts["ends_at"], facts["time_zone"])
-    how = _FORMATS.get(facts["meeting_format"], "a meeting")
+    how = MEETING_FORMATS.get(facts["meeting_format"], "a meeting")
     ordinal = "first" if facts["sequence"] == 1 else "next"
     return Email(
         f"Micro-mentoring meeting on {topic_phrase(facts['topic'])}",
-        _letter(
+        letter(
             setting,
             f"Your {ordinal} micro-mentoring meeting with {other} is booked for"
             f" {when}, as {how}.",
@@ -207,7 +176,7 @@ def session_scheduled(facts: dict, setting: Setting) -> Email:
 def session_not_booked(facts: dict, setting: Setting) -> Email:
     return Email(
         "We could not find a time for your mentoring meeting",
-        _letter(
+        letter(
             setting,
             "Your micro-mentoring meeting on"
             f" {topic_phrase(facts['topic'])} could not be booked automatically:"
@@ -223,7 +192,7 @@ def session_completed(facts: dict, setting: Setting) -> Email:
     mentor = setting.name_of(facts["mentor_employee_id"], "your mentor")
     return Email(
         "Thank you for meeting",
-        _letter(
+        letter(
             setting,
             f"We are glad your meeting with {mentor} on"
             f" {topic_phrase(facts['topic'])} took place.",
@@ -239,7 +208,7 @@ def engagement_closed(facts: dict, setting: Setting) -> Email:
     meetings = {1: "one meeting", 2: "two meetings"}.get(held, f"{held} meetings")
     return Email(
         "Your micro-mentoring engagement is complete",
-        _letter(
+        letter(
             setting,
             f"Your micro-mentoring engagement on {topic_phrase(facts['topic'])} is"
             f" now complete, after {meetings}. Thank you for taking part.",
@@ -249,25 +218,28 @@ def engagement_closed(facts: dict, setting: Setting) -> Email:
     )
 
 
-def _quoted(text: str) -> str:
-    return "\n".join(f"    {line}" for line in text.splitlines() or [""])
-
+_OWN_LETTERS = (
+    mentor_approved,
+    mentor_rejected,
+    mentor_deactivated,
+    request_rejected,
+    request_waitlisted,
+    match_proposed,
+    match_confirmed_mentee,
+    match_confirmed_mentor,
+    session_scheduled,
+    session_not_booked,
+    session_completed,
+    engagement_closed,
+)
 
 LETTERS: dict[str, Callable[[dict, Setting], Email]] = {
-    letter.__name__: letter
-    for letter in (
-        mentor_approved,
-        mentor_rejected,
-        mentor_deactivated,
-        request_rejected,
-        request_waitlisted,
-        match_proposed,
-        match_confirmed_mentee,
-        match_confirmed_mentor,
-        session_scheduled,
-        session_not_booked,
-        session_completed,
-        engagement_closed,
+    write.__name__: write
+    for write in (
+        *_OWN_LETTERS,
+        *mentor_letters.LETTERS,
+        *cancellation_letters.LETTERS,
+        *rejection_letters.LETTERS,
     )
 }
 

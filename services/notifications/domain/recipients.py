@@ -3,33 +3,92 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MESSAGE_NAMESPACE = uuid.UUID("5c0d4a2e-7f6b-4e0e-8a51-9b3d2c6f1e47")
 
-_RULES: dict[str, tuple[tuple[str, str], ...]] = {
-    "MentorApproved": (("employee_id", "mentor_approved"),),
-    "MentorRejected": (("employee_id", "mentor_rejected"),),
-    "MentorDeactivated": (("employee_id", "mentor_deactivated"),),
-    "RequestRejected": (("mentee_employee_id", "request_rejected"),),
-    "RequestWaitlisted": (("mentee_employee_id", "request_waitlisted"),),
-    "MatchProposed": (("mentor_employee_id", "match_proposed"),),
-    "MatchConfirmed": (
-        ("mentee_employee_id", "match_confirmed_mentee"),
-        ("mentor_employee_id", "match_confirmed_mentor"),
+Condition = Callable[[dict], bool]
+
+
+def always(_payload: dict) -> bool:
+    return True
+
+
+def reason_is(*codes: str) -> Condition:
+    """Only when the event's ``reason_code`` is one of ``codes``."""
+    return lambda payload: payload.get("reason_code") in codes
+
+
+def reason_is_not(*codes: str) -> Condition:
+    """Unless the event's ``reason_code`` is one of ``codes``."""
+    return lambda payload: payload.get("reason_code") not in codes
+
+
+@dataclass(frozen=True)
+class To:
+    """The person named by ``field`` gets ``template`` when ``when`` holds.
+
+    A field that is empty in the event (an unknown actor, no matched mentor)
+    means nobody to write to.
+    """
+
+    field: str
+    template: str
+    when: Condition = always
+
+
+# A mentee HR reports as separated or on leave is never written to about it.
+_MENTEE_STILL_ACTIVE = reason_is_not("mentee_inactive")
+
+_RULES: dict[str, tuple[To, ...]] = {
+    "MentorApproved": (To("employee_id", "mentor_approved"),),
+    "MentorRejected": (To("employee_id", "mentor_rejected"),),
+    "MentorDeactivated": (To("employee_id", "mentor_deactivated"),),
+    "MentorPaused": (To("employee_id", "mentor_paused"),),
+    "MentorResumed": (To("employee_id", "mentor_resumed"),),
+    "MentorWithdrawn": (To("employee_id", "mentor_withdrawn"),),
+    "MentorRestored": (To("employee_id", "mentor_restored"),),
+    "MentorChangeRejected": (To("employee_id", "mentor_change_rejected"),),
+    "RequestRejected": (To("mentee_employee_id", "request_rejected"),),
+    "RequestWaitlisted": (To("mentee_employee_id", "request_waitlisted"),),
+    "PreferredMentorUnavailable": (
+        To("mentee_employee_id", "preferred_mentor_unavailable"),
     ),
+    "MatchProposed": (To("mentor_employee_id", "match_proposed"),),
+    "ProposalResponseRejected": (To("actor", "proposal_response_rejected"),),
+    "ProposalWithdrawn": (To("mentor_employee_id", "proposal_withdrawn"),),
+    "MatchConfirmed": (
+        To("mentee_employee_id", "match_confirmed_mentee"),
+        To("mentor_employee_id", "match_confirmed_mentor"),
+    ),
+    "RequestCancelled": (
+        To(
+            "mentee_employee_id",
+            "request_cancelled_mentee",
+            when=reason_is("mentee_cancelled"),
+        ),
+        To("matched_mentor_employee_id", "request_cancelled_mentor"),
+    ),
+    "RequestCancellationRejected": (To("actor", "request_cancellation_rejected"),),
     "SessionScheduled": (
-        ("mentee_employee_id", "session_scheduled"),
-        ("mentor_employee_id", "session_scheduled"),
+        To("mentee_employee_id", "session_scheduled"),
+        To("mentor_employee_id", "session_scheduled"),
     ),
     "SessionNotBooked": (
-        ("mentee_employee_id", "session_not_booked"),
-        ("mentor_employee_id", "session_not_booked"),
+        To("mentee_employee_id", "session_not_booked"),
+        To("mentor_employee_id", "session_not_booked"),
     ),
-    "SessionCompleted": (("mentee_employee_id", "session_completed"),),
+    "SessionCancelled": (
+        To("mentee_employee_id", "session_cancelled", when=_MENTEE_STILL_ACTIVE),
+        To("mentor_employee_id", "session_cancelled"),
+    ),
+    "SessionReportRejected": (To("actor", "session_report_rejected"),),
+    "SessionCompleted": (To("mentee_employee_id", "session_completed"),),
+    # A cancelled engagement was already explained by the cancellation letters.
     "EngagementClosed": (
-        ("mentee_employee_id", "engagement_closed"),
-        ("mentor_employee_id", "engagement_closed"),
+        To("mentee_employee_id", "engagement_closed", when=reason_is("completed")),
+        To("mentor_employee_id", "engagement_closed", when=reason_is("completed")),
     ),
 }
 
@@ -48,8 +107,12 @@ class Addressed:
 def addressees(event_id: uuid.UUID, event_type: str, payload: dict) -> list[Addressed]:
     """The letters an event calls for; the same event always gives the same ids."""
     letters = {}
-    for field, template in _RULES.get(event_type, ()):
-        recipient = payload[field]
-        message_id = uuid.uuid5(MESSAGE_NAMESPACE, f"{event_id}:{recipient}:{template}")
-        letters[message_id] = Addressed(message_id, recipient, template)
+    for rule in _RULES.get(event_type, ()):
+        recipient = payload.get(rule.field)
+        if not recipient or not rule.when(payload):
+            continue
+        message_id = uuid.uuid5(
+            MESSAGE_NAMESPACE, f"{event_id}:{recipient}:{rule.template}"
+        )
+        letters[message_id] = Addressed(message_id, recipient, rule.template)
     return list(letters.values())
