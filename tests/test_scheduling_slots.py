@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from services.scheduling.domain.cancellation import sessions_to_call_off
 from services.scheduling.domain.engagements import earliest_start, report_problem
 from services.scheduling.domain.slots import Slot, candidate_slots, first_free_slot
 from shared.contracts.common import WeeklyAvailability
@@ -114,3 +115,17 @@ def test_a_meeting_already_reported_cannot_be_reported_again():
     )
 
     assert problem.reason_code == "session_not_scheduled"
+
+
+def test_only_meetings_not_yet_started_are_called_off_in_booking_order():
+    now = datetime(2027, 1, 12, 14, 30, tzinfo=UTC)
+    sessions = [
+        {"sequence": 3, "status": "scheduled", "starts_at": now + timedelta(days=9)},
+        {"sequence": 2, "status": "scheduled", "starts_at": now + timedelta(days=2)},
+        {"sequence": 1, "status": "scheduled", "starts_at": now - timedelta(hours=1)},
+        {"sequence": 0, "status": "completed", "starts_at": now - timedelta(days=7)},
+    ]
+
+    called_off = sessions_to_call_off(sessions, now=now)
+
+    assert [session["sequence"] for session in called_off] == [2, 3]
