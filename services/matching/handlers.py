@@ -75,7 +75,9 @@ class RequestHandlers:
         await tell_if_preferred_mentor_unavailable(
             uow, self.matchmaker, request, mentee=mentee, cause=message.envelope
         )
-        await self.matchmaker.propose_or_waitlist(uow, request, cause=message.envelope)
+        await self.matchmaker.propose_or_waitlist(
+            uow, request, cause=message.envelope, mentee=mentee
+        )
 
     async def _reject(
         self, uow: UnitOfWork, message: Inbound, reason_code: str, reason: str

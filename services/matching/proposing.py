@@ -19,7 +19,6 @@ from shared.platform.db import UnitOfWork
 log = structlog.get_logger(__name__)
 
 SERVICE = "matching"
-CANDIDATE_BATCH = 5
 
 NO_MENTOR_AVAILABLE = (
     "no_mentor_available",
@@ -51,7 +50,12 @@ class Matchmaker:
         )
 
     async def propose_or_waitlist(
-        self, uow: UnitOfWork, request: asyncpg.Record, *, cause: Envelope | None
+        self,
+        uow: UnitOfWork,
+        request: asyncpg.Record,
+        *,
+        cause: Envelope | None,
+        mentee: asyncpg.Record | None = None,
     ) -> None:
         """Propose the next mentor; announce the waitlist if nobody can be asked.
 
@@ -59,7 +63,9 @@ class Matchmaker:
         down the list and waits; a change in the pool retries it like any other.
         """
         exhausted = request["attempts"] >= self.settings.max_proposals_per_request
-        if not exhausted and await self.propose_next_mentor(uow, request, cause=cause):
+        if not exhausted and await self.propose_next_mentor(
+            uow, request, cause=cause, mentee=mentee
+        ):
             return
         if request["status"] == "waiting":
             return
@@ -89,13 +95,21 @@ class Matchmaker:
         )
 
     async def propose_next_mentor(
-        self, uow: UnitOfWork, request: asyncpg.Record, *, cause: Envelope | None
+        self,
+        uow: UnitOfWork,
+        request: asyncpg.Record,
+        *,
+        cause: Envelope | None,
+        mentee: asyncpg.Record | None = None,
     ) -> bool:
         """Book a slot with the best candidate not yet asked; False if none has one."""
-        mentee = await projections.get_faculty(uow.conn, request["mentee_employee_id"])
+        if mentee is None:
+            mentee = await projections.get_faculty(
+                uow.conn, request["mentee_employee_id"]
+            )
         tried: list[str] = []
         while True:
-            rows = await mentor_load.find_candidates(
+            best = await mentor_load.book_best_candidate(
                 uow.conn,
                 request=request,
                 mentee_department=mentee["department"] if mentee else "",
@@ -104,16 +118,14 @@ class Matchmaker:
                 weights=self.settings.score_weights(),
                 rotation_horizon_days=self.settings.rotation_horizon_days,
                 track_record_full_at=self.settings.track_record_full_at_sessions,
-                limit=CANDIDATE_BATCH,
             )
-            if not rows:
+            if best is None:
                 return False
-            for row in rows:
-                # Another transaction may have taken the last slot since the query.
-                if await mentor_load.reserve_slot(uow.conn, row["employee_id"]):
-                    await self._propose(uow, request, candidate_of(row), cause)
-                    return True
-                tried.append(row["employee_id"])
+            if best["booked"]:
+                await self._propose(uow, request, candidate_of(best), cause)
+                return True
+            # Another transaction took this mentor's last place since the search.
+            tried.append(best["employee_id"])
 
     async def _propose(
         self,

@@ -25,6 +25,24 @@ RETURNING *
 """
 
 
+# The request's attempt count, the proposal and its expiry timer in one round trip.
+_RECORD_PROPOSAL = """
+WITH attempt AS (
+    UPDATE requests SET status = 'proposed', reason_code = NULL,
+        attempts = attempts + 1, updated_at = now()
+    WHERE request_id = $1 RETURNING attempts
+), proposal AS (
+    INSERT INTO proposals (proposal_id, request_id, mentor_employee_id, attempt,
+        status, score, rationale, expires_at)
+    SELECT $2, $1, $3, attempts, 'open', $4, $5, $6 FROM attempt
+    RETURNING attempt
+), timer AS (
+    INSERT INTO timers (kind, subject, due_at) VALUES ($7, $2::text, $6)
+)
+SELECT attempt FROM proposal
+"""
+
+
 async def get_request(
     conn: asyncpg.Connection, request_id: uuid.UUID, *, lock: bool = False
 ) -> asyncpg.Record | None:
@@ -137,31 +155,16 @@ async def record_proposal(
     expires_at: datetime,
 ) -> int:
     """Store an open proposal and its expiry timer; returns the attempt number."""
-    attempt = await conn.fetchval(
-        "UPDATE requests SET status = 'proposed', reason_code = NULL,"
-        " attempts = attempts + 1,"
-        " updated_at = now() WHERE request_id = $1 RETURNING attempts",
+    return await conn.fetchval(
+        _RECORD_PROPOSAL,
         request_id,
-    )
-    await conn.execute(
-        "INSERT INTO proposals (proposal_id, request_id, mentor_employee_id,"
-        " attempt, status, score, rationale, expires_at)"
-        " VALUES ($1, $2, $3, $4, 'open', $5, $6, $7)",
         proposal_id,
-        request_id,
         mentor,
-        attempt,
         score,
         rationale,
         expires_at,
-    )
-    await conn.execute(
-        "INSERT INTO timers (kind, subject, due_at) VALUES ($1, $2, $3)",
         EXPIRY_TIMER,
-        str(proposal_id),
-        expires_at,
     )
-    return attempt
 
 
 async def lock_proposal(
