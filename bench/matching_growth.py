@@ -35,6 +35,11 @@ PRIOR_SEED_RATE = 300
 LARGE_STEP = 5_000
 
 
+# Indexes that find a topic's mentors: the GIN index on mentors.topics, and the
+# least-recently-asked walk over askable_mentors.
+TOPIC_INDEXES = ("mentors_topics", "askable_mentors_least_recently_asked")
+
+
 class ExplainingConnection:
     """Stands in for a connection: explains the first query instead of answering."""
 
@@ -69,7 +74,7 @@ def summarise_plan(plan: dict) -> dict:
     on_mentors = [
         node
         for node in nodes
-        if node.get("Relation Name") == "mentors"
+        if node.get("Relation Name") in ("mentors", "askable_mentors")
         or "mentors" in node.get("Index Name", "")
     ]
     return {
@@ -85,12 +90,12 @@ def summarise_plan(plan: dict) -> dict:
             for node in nodes
         ),
         "topics_index_used": any(
-            node.get("Index Name") == "mentors_topics" for node in nodes
+            node.get("Index Name", "") in TOPIC_INDEXES for node in nodes
         ),
         "rows_from_index": sum(
             node.get("Actual Rows", 0)
             for node in nodes
-            if node.get("Index Name") == "mentors_topics"
+            if node.get("Index Name", "") in TOPIC_INDEXES
         ),
         "execution_ms": plan.get("Execution Time"),
         "planning_ms": plan.get("Planning Time"),
@@ -126,11 +131,20 @@ async def explain_candidates(dsn: str) -> dict:
                 known[name] = getattr(settings, name)
         known["track_record_full_at"] = known.get("track_record_full_at_sessions")
         explaining = ExplainingConnection(conn)
-        accepted = inspect.signature(mentor_load.find_candidates).parameters
-        await mentor_load.find_candidates(
-            explaining,
-            **{name: value for name, value in known.items() if name in accepted},
-        )
+        # The statement matching sends; when it also books a place, the
+        # explained run is rolled back.
+        search = getattr(mentor_load, "book_best_candidate", None)
+        search = search or mentor_load.find_candidates
+        accepted = inspect.signature(search).parameters
+        transaction = conn.transaction()
+        await transaction.start()
+        try:
+            await search(
+                explaining,
+                **{name: value for name, value in known.items() if name in accepted},
+            )
+        finally:
+            await transaction.rollback()
         return summarise_plan(explaining.plan)
     finally:
         await conn.close()

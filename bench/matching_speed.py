@@ -392,6 +392,7 @@ async def run(
     rate: float = 100,
     seconds: float = 20,
     burst_size: int = 3_000,
+    trickle_rate: float = 5,
 ) -> dict:
     bootstrap = stack.broker.bootstrap_servers
     await ensure_topics(bootstrap, [RAW_REQUESTS, RAW_ANSWERS])
@@ -422,6 +423,15 @@ async def run(
         rate=rate,
         seconds=seconds,
         make_request=service_request(20),
+    )
+    # A trickle shows the cost of waiting for the next batch on idle topics.
+    result["service_trickle"] = await steady(
+        bootstrap,
+        stack.topics.mentoring_requests,
+        stack.topics.matching,
+        rate=trickle_rate,
+        seconds=seconds / 2,
+        make_request=service_request(20 + steady_count + burst_size),
     )
     result["service_burst"] = await burst(
         bootstrap,
@@ -518,4 +528,12 @@ def show(result: dict, console) -> None:
         "",
     )
     console.print(table)
+    trickle = result.get("service_trickle")
+    if trickle:
+        console.print(
+            f"matching at a trickle of {trickle['achieved_rate']:.0f} requests/s:"
+            f" p50 {trickle['p50_ms']:.1f} ms, p99 {trickle['p99_ms']:.1f} ms,"
+            f" max {trickle['max_ms']:.1f} ms ({trickle['answered']}/"
+            f"{trickle['requests']} answered)"
+        )
     console.print(f"matching RSS after the burst: {result['service_rss_mb']:.0f} MB")

@@ -36,9 +36,8 @@ class RequestHandlers:
 
     async def take_request(self, uow: UnitOfWork, message: Inbound) -> None:
         submitted: RequestSubmitted = message.payload
-        if await requests.get_request(uow.conn, submitted.request_id):
-            log.info("request_already_received", request_id=str(submitted.request_id))
-            return
+        # A request id seen before (republished under a new event id) is caught
+        # by the insert below, which stores nothing a second time.
         mentee = await projections.lock_faculty(uow.conn, submitted.mentee_employee_id)
         problem = request_problem(
             submitted,
@@ -91,6 +90,7 @@ class RequestHandlers:
             correlation_id=message.envelope.correlation_id,
         )
         if stored is None:
+            log.info("request_already_received", request_id=str(submitted.request_id))
             return
         await uow.emit(
             self.topics.matching,

@@ -25,17 +25,19 @@ _HARD_RULES = """
     AND m.employee_id IS DISTINCT FROM $4
     AND mentor_scope_allows(m.department_scope, m.department, $3)
     AND mentee_scope_allows(r.scope_preference, r.scope_required, m.department, $3)
-    AND NOT EXISTS (SELECT 1 FROM proposals p
-                    WHERE p.request_id = r.request_id
-                      AND p.mentor_employee_id = m.employee_id)
+    AND NOT m.employee_id = ANY(r.already_asked)
     AND NOT m.employee_id = ANY($5::text[])
 """
+
+# One mentor by primary key. OFFSET 0 keeps the planner from flattening it into
+# a hash join that reads every mentor to find the few hundred in the pool.
+_ONE_MENTOR = "SELECT * FROM mentors WHERE employee_id = {id} OFFSET 0"
 
 # Mentors scored for one request, and how far down the topic's least recently
 # asked mentors the search looks for them. Both bound a proposal's cost however
 # many mentors offer the topic.
 POOL_SIZE = 200
-NEAREST = 1000
+NEAREST = 500
 
 # The pool scored for a request: the first POOL_SIZE mentors who pass the hard
 # rules among the NEAREST least recently asked on the topic (an ordered index
@@ -43,10 +45,13 @@ NEAREST = 1000
 # does the search read the whole topic, so nobody who may be asked is missed.
 # Within the pool the ranking is a weighted mean of factor shares (each between
 # 0 and 1); a mentor the mentee named always comes first. The request is
-# materialised so its search query is parsed once, not once per mentor.
+# materialised so its search query is parsed, and the mentors it was already
+# proposed to are read, once rather than once per mentor.
 _RANKED = f"""
 WITH request AS MATERIALIZED (
-    SELECT r.*, plainto_tsquery('english', r.need_statement) AS need
+    SELECT r.*, plainto_tsquery('english', r.need_statement) AS need,
+           ARRAY(SELECT p.mentor_employee_id FROM proposals p
+                 WHERE p.request_id = r.request_id) AS already_asked
     FROM requests r WHERE r.request_id = $2
 ), nearest AS MATERIALIZED (
     SELECT a.employee_id, a.last_proposed_at FROM askable_mentors a
@@ -56,7 +61,7 @@ WITH request AS MATERIALIZED (
 ), rested AS MATERIALIZED (
     SELECT m.employee_id
     FROM nearest a
-    JOIN mentors m ON m.employee_id = a.employee_id
+    CROSS JOIN LATERAL ({_ONE_MENTOR.format(id="a.employee_id")}) m
     CROSS JOIN request r
     WHERE {_HARD_RULES}
     ORDER BY a.last_proposed_at NULLS FIRST, a.employee_id
@@ -91,8 +96,8 @@ WITH request AS MATERIALIZED (
            COALESCE(t.sessions_completed, 0) AS sessions_completed,
            ts_rank(m.statement_terms, r.need) AS relevance_rank
     FROM request r
-    JOIN pool ON true
-    JOIN mentors m ON m.employee_id = pool.employee_id
+    CROSS JOIN pool
+    CROSS JOIN LATERAL ({_ONE_MENTOR.format(id="pool.employee_id")}) m
     LEFT JOIN track_records t ON t.employee_id = m.employee_id
     -- The topic is checked here for the named mentor; the others came by it.
     -- (= ANY rather than @>, so the planner does not read every mentor of the
