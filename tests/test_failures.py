@@ -170,3 +170,66 @@ async def _equals(value, expected) -> bool:
 
 async def _is_true(value: bool) -> bool:
     return value
+
+
+async def test_json_nested_too_deeply_is_dead_lettered_and_its_neighbours_applied(env):
+    runtime = await env.start(definition, env.settings(ProfilesSettings))
+    hr = env.topics.hr_faculty_records
+    nested = b"[" * 100_000 + b"]" * 100_000
+    for n in range(3):
+        await env.kafka.publish(hr, hr_record(f"N{n}"), "same-partition")
+    await env.kafka.publish(hr, nested, "same-partition")
+    for n in range(3, 6):
+        await env.kafka.publish(hr, hr_record(f"N{n}"), "same-partition")
+
+    [dead] = await wait_until(
+        lambda: _at_least(env.kafka.read_all(dead_letter_topic(hr)), 1),
+        what="the nested message on the dead-letter topic",
+    )
+    assert _headers(dead)["dlq.error.class"] == "NotJson"
+
+    async def all_six():
+        async with runtime.context.db.pool.acquire() as conn:
+            return await conn.fetchval("SELECT count(*) FROM faculty") == 6
+
+    await wait_until(all_six, what="the six records around it")
+
+
+async def test_values_postgresql_cannot_hold_are_refused_at_once(env):
+    await env.start(definition, env.settings(ProfilesSettings))
+    hr = env.topics.hr_faculty_records
+    too_big = hr_record("V1", record_version=2**70)
+    nul = hr_record("V2", given_name="Nul\x00Byte")
+    not_whole = hr_record("V3", record_version=2.0)
+
+    for record in (too_big, nul, not_whole):
+        await env.kafka.publish(hr, record, record["employee_id"])
+
+    dead = await wait_until(
+        lambda: _at_least(env.kafka.read_all(dead_letter_topic(hr)), 3),
+        what="three refused records",
+    )
+    for record in dead:
+        headers = _headers(record)
+        assert headers["dlq.error.class"] == "SchemaViolation"
+        assert headers["dlq.attempts"] == "1"
+
+
+async def test_a_misspelt_or_mis_keyed_submission_is_refused_not_skipped(env):
+    await env.start(definition, env.settings(ProfilesSettings))
+    await env.kafka.publish(env.topics.hr_faculty_records, hr_record("S1"), "S1")
+    await env.kafka.wait_for_events(env.topics.faculty, "FacultyProfileChanged")
+    misspelt = volunteered("S1").model_copy(update={"event_type": "MentorVolunterd"})
+    mis_keyed = volunteered("S1").model_copy(update={"subject": "S2"})
+
+    await env.kafka.publish(env.topics.mentor_submissions, misspelt, "S1")
+    await env.kafka.publish(env.topics.mentor_submissions, mis_keyed, "S1")
+
+    dead = await wait_until(
+        lambda: _at_least(
+            env.kafka.read_all(dead_letter_topic(env.topics.mentor_submissions)), 2
+        ),
+        what="both submissions refused",
+    )
+    classes = sorted(_headers(record)["dlq.error.class"] for record in dead)
+    assert classes == ["SubjectMismatch", "UnknownEventType"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, field_validator
 
-from shared.contracts.common import Contract, EmployeeId
+from shared.contracts.common import MAX_BIGINT, Contract, EmployeeId
 
 
 class AppointmentType(StrEnum):
@@ -40,5 +40,17 @@ class FacultyRecord(Contract):
     appointment_type: AppointmentType
     service_start_date: date
     employment_status: EmploymentStatus
-    record_version: int = Field(ge=1, description="Increases with every HR change.")
+    record_version: int = Field(
+        ge=1,
+        le=MAX_BIGINT,
+        description="Increases with every HR change; a 64-bit signed integer.",
+    )
     supervisor_employee_id: EmployeeId | None = None
+
+    @field_validator("record_version", mode="before")
+    @classmethod
+    def _whole_number(cls, value: object) -> object:
+        # JSON true and 2.0 would otherwise pass as versions 1 and 2.
+        if isinstance(value, bool | float):
+            raise ValueError("record_version must be a whole number")
+        return value

@@ -40,7 +40,7 @@ class BatchApplier:
         decoded: list[tuple[ConsumerRecord, Inbound]] = []
         for record in records:
             try:
-                inbound = self._processor.decode(record.value)
+                inbound = self._processor.decode_or_refuse(record.value)
             except PermanentMessageError as error:
                 await self._processor.dead_letter(
                     record, error, attempts=1, event_type="unknown"

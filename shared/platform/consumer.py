@@ -77,7 +77,7 @@ class MessageProcessor:
     async def process(self, record: ConsumerRecord) -> str:
         started = time.perf_counter()
         try:
-            inbound = self.decode(record.value)
+            inbound = self.decode_or_refuse(record.value)
         except PermanentMessageError as error:
             await self.dead_letter(record, error, attempts=1, event_type="unknown")
             return "dead_lettered"
@@ -97,6 +97,18 @@ class MessageProcessor:
             time.perf_counter() - started
         )
         return outcome
+
+    def decode_or_refuse(self, raw: bytes | None) -> Inbound | None:
+        """Decode ``raw``; a message no decoder can read is refused, never skipped."""
+        try:
+            return self.decode(raw)
+        except PermanentMessageError:
+            raise
+        except Exception as error:
+            raise PermanentMessageError(
+                f"message could not be decoded: {type(error).__name__}: {error}",
+                error_class="Undecodable",
+            ) from error
 
     async def _apply_with_retries(
         self, record: ConsumerRecord, inbound: Inbound

@@ -25,16 +25,23 @@ class FailureKind(Enum):
 
 
 _TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57", "58")
+_DATA_EXCEPTION_CLASS = "22"
 
 
 def classify(error: BaseException) -> FailureKind:
     """Outages are transient; bad messages permanent; anything else unexpected."""
     if isinstance(error, PermanentMessageError):
         return FailureKind.PERMANENT
+    if isinstance(error, asyncpg.exceptions.DataError):
+        # A value PostgreSQL cannot hold (out of range, bad encoding): retrying
+        # the same message can never succeed.
+        return FailureKind.PERMANENT
     if isinstance(error, asyncpg.PostgresError):
         sqlstate = getattr(error, "sqlstate", "") or ""
         if sqlstate.startswith(_TRANSIENT_SQLSTATE_CLASSES):
             return FailureKind.TRANSIENT
+        if sqlstate.startswith(_DATA_EXCEPTION_CLASS):
+            return FailureKind.PERMANENT
         return FailureKind.UNEXPECTED
     if isinstance(
         error,

@@ -31,6 +31,24 @@ class Inbound:
 Decoder = Callable[[bytes | None], Inbound | None]
 
 
+@dataclass(frozen=True)
+class SubmittedTopic:
+    """What a topic written by another system carries, and the id it is keyed by."""
+
+    events: frozenset[str]
+    key: str
+
+
+def _check_subject(envelope: Envelope, payload: BaseModel, key: str) -> None:
+    expected = getattr(payload, key, None)
+    if expected is not None and envelope.subject != str(expected):
+        raise PermanentMessageError(
+            f"subject {envelope.subject!r} differs from the payload's {key}"
+            f" {str(expected)!r}; events are keyed by {key} so they stay in order",
+            error_class="SubjectMismatch",
+        )
+
+
 def parse_json(raw: bytes | None) -> object:
     if raw is None:
         raise PermanentMessageError("message has no value", error_class="EmptyMessage")
@@ -46,6 +64,10 @@ def parse_json(raw: bytes | None) -> object:
         raise PermanentMessageError(
             f"message is not JSON: {error}", error_class="NotJson"
         ) from error
+    except RecursionError as error:
+        raise PermanentMessageError(
+            "message is JSON nested too deeply to read", error_class="NotJson"
+        ) from error
 
 
 def schema_error(error: ValidationError, what: str) -> PermanentMessageError:
@@ -58,8 +80,15 @@ def schema_error(error: ValidationError, what: str) -> PermanentMessageError:
     )
 
 
-def envelope_decoder(handled: Collection[str]) -> Decoder:
-    """Decode enveloped events; types this consumer does not handle are skipped."""
+def envelope_decoder(
+    handled: Collection[str], *, submitted: SubmittedTopic | None = None
+) -> Decoder:
+    """Decode enveloped events; types this consumer does not handle are skipped.
+
+    On a topic others submit to (``submitted``), a type the topic does not carry
+    is refused rather than skipped, so a misspelt submission is not lost
+    silently, and the subject must be the id the topic is keyed by.
+    """
     handled = frozenset(handled)
 
     def decode(raw: bytes | None) -> Inbound | None:
@@ -69,6 +98,12 @@ def envelope_decoder(handled: Collection[str]) -> Decoder:
         except ValidationError as error:
             raise schema_error(error, "event envelope") from error
         if envelope.event_type not in handled:
+            if submitted is not None and envelope.event_type not in submitted.events:
+                raise PermanentMessageError(
+                    f"unknown event type {envelope.event_type!r}; this topic carries"
+                    f" {', '.join(sorted(submitted.events))}",
+                    error_class="UnknownEventType",
+                )
             return None
         model = EVENT_TYPES[envelope.event_type]
         supported = getattr(model, "event_version", 1)
@@ -82,6 +117,8 @@ def envelope_decoder(handled: Collection[str]) -> Decoder:
             payload = model.model_validate(envelope.payload)
         except ValidationError as error:
             raise schema_error(error, f"{envelope.event_type} payload") from error
+        if submitted is not None:
+            _check_subject(envelope, payload, submitted.key)
         return Inbound(
             message_id=str(envelope.event_id),
             event_type=envelope.event_type,

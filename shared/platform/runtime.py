@@ -15,12 +15,13 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
+from shared.contracts.routing import ROUTES
 from shared.contracts.topics import Topics
 from shared.platform.batch import BatchApplier, BatchHandler
 from shared.platform.consumer import Handler, MessageProcessor, RetryPolicy
 from shared.platform.db import Database, create_pool
 from shared.platform.http import health_router
-from shared.platform.inbound import Decoder, envelope_decoder
+from shared.platform.inbound import Decoder, SubmittedTopic, envelope_decoder
 from shared.platform.migrator import apply_migrations, load_migrations
 from shared.platform.outbox import OutboxRelay
 from shared.platform.settings import ServiceSettings
@@ -143,7 +144,11 @@ class ServiceRuntime:
                 consumer=f"{self.definition.name}:{subscription.topic}",
                 db=ctx.db,
                 producer=ctx.producer,
-                decode=subscription.decoder or envelope_decoder(subscription.handlers),
+                decode=subscription.decoder
+                or envelope_decoder(
+                    subscription.handlers,
+                    submitted=submitted_topics(ctx.topics).get(subscription.topic),
+                ),
                 handlers=subscription.handlers,
                 retry=retry,
             )
@@ -243,18 +248,33 @@ def _subscribe(
             decoder=_raw_records,
         )
 
+    crashes = 0
+
     async def consume(msg: KafkaMessage) -> None:
+        nonlocal crashes
         records = msg.raw_message if batched else (msg.raw_message,)
-        by_topic: dict[str, list] = {}
-        for record in records:
-            by_topic.setdefault(record.topic, []).append(record)
-        for topic, topic_records in by_topic.items():
-            if topic in batch_appliers:
-                await batch_appliers[topic].process(topic_records)
-                continue
-            for record in topic_records:
-                await processors[topic].process(record)
-        if not by_topic:
+        if not records:
+            return
+        try:
+            await _process(records, processors, batch_appliers)
+            crashes = 0
+        except Exception as error:
+            # Processors dead-letter what they cannot apply, so this is a bug.
+            # Rewind to the first record of the poll rather than move past it.
+            crashes += 1
+            delay = min(settings.retry_max_backoff_s, 0.5 * 2 ** min(crashes, 10))
+            log.error(
+                "message_processing_crashed_will_retry",
+                error_class=type(error).__name__,
+                error=str(error)[:500],
+                topic=records[0].topic,
+                partition=records[0].partition,
+                offset=records[0].offset,
+                retry_in_s=delay,
+                exc_info=True,
+            )
+            await msg.nack()
+            await asyncio.sleep(delay)
             return
         try:
             await msg.ack()
@@ -263,6 +283,31 @@ def _subscribe(
             log.warning("offset_commit_failed", error=str(error))
 
     broker.subscriber(*processors, **options)(consume)
+
+
+async def _process(
+    records: Sequence,
+    processors: Mapping[str, MessageProcessor],
+    batch_appliers: Mapping[str, BatchApplier],
+) -> None:
+    by_topic: dict[str, list] = {}
+    for record in records:
+        by_topic.setdefault(record.topic, []).append(record)
+    for topic, topic_records in by_topic.items():
+        if topic in batch_appliers:
+            await batch_appliers[topic].process(topic_records)
+            continue
+        for record in topic_records:
+            await processors[topic].process(record)
+
+
+def submitted_topics(topics: Topics) -> dict[str, SubmittedTopic]:
+    """Topics other systems write envelopes to, by name, with what they carry."""
+    return {
+        route.address(topics): SubmittedTopic(frozenset(route.events), route.key)
+        for route in ROUTES
+        if route.submitted_by_others and route.enveloped
+    }
 
 
 async def _raw_records(_message: KafkaMessage) -> None:
