@@ -18,6 +18,7 @@ from micromentor.embedded.postgres import EmbeddedPostgres
 from micromentor.embedded.smtp import EmbeddedSmtp
 from micromentor.embedded.topics import create_topics
 from micromentor.health import is_ready
+from micromentor.restarts import CrashBudget, describe_exit
 from micromentor.service_env import service_environment
 from micromentor.service_process import OutputSink, ServiceProcess
 from micromentor.stack_file import StackInfo
@@ -26,15 +27,46 @@ from shared.contracts.topics import Topics
 Notice = Callable[[str], None]
 
 
-class ServiceExited(RuntimeError):
-    """A service process ended while the stack expected it to run."""
+class StackPartExited(RuntimeError):
+    """A part of the stack ended and the stack cannot go on without it."""
+
+    def __init__(self, message: str, name: str, code: int) -> None:
+        super().__init__(message)
+        self.name = name
+        self.code = code
+
+
+class ServiceExited(StackPartExited):
+    """A service process ended while the stack was starting."""
 
     def __init__(self, name: str, code: int) -> None:
         super().__init__(
-            f"the {name} service exited unexpectedly with exit code {code}"
+            f"the {name} service exited unexpectedly ({describe_exit(code)})",
+            name,
+            code,
         )
-        self.name = name
-        self.code = code
+
+
+class ServiceKeepsCrashing(StackPartExited):
+    """A service crashed more often than the supervisor restarts it."""
+
+    def __init__(self, name: str, code: int, budget: CrashBudget) -> None:
+        super().__init__(
+            f"the {name} service exited unexpectedly ({describe_exit(code)}) for the"
+            f" {budget.recent_crashes}th time within {budget.window_s:.0f} s;"
+            " giving up",
+            name,
+            code,
+        )
+
+
+class InfrastructureExited(StackPartExited):
+    """The broker or PostgreSQL ended; they are not restarted."""
+
+    def __init__(self, name: str, code: int) -> None:
+        super().__init__(
+            f"{name} exited unexpectedly ({describe_exit(code)})", name, code
+        )
 
 
 class StartInterrupted(RuntimeError):
@@ -64,7 +96,9 @@ class Stack:
             port=config.postgres_port, data_dir=config.data_dir / "postgres" / "data"
         )
         self._smtp = EmbeddedSmtp(port=config.smtp_port, mail_dir=config.mail_dir)
-        self._processes: list[ServiceProcess] = []
+        self._processes: dict[str, ServiceProcess] = {}
+        self._spawning: set[asyncio.Task] = set()
+        self._stopping = False
         self._smtp_started = False
         self.info: StackInfo | None = None
         self.startup_s: float | None = None
@@ -120,22 +154,26 @@ class Stack:
         if missing:
             self._notice(f"not installed here, so not started: {', '.join(missing)}")
         for name in self.services:
-            process = ServiceProcess(
-                name,
-                env=service_environment(
-                    name,
-                    self.config,
-                    bootstrap_servers=self._broker.bootstrap_servers,
-                    database_url=self._postgres.url(),
-                ),
-                output=self._output,
-            )
-            await process.start()
-            self._processes.append(process)
+            await self._spawn(name)
         async with httpx.AsyncClient(trust_env=False) as client:
             await asyncio.gather(
-                *(self._wait_ready(client, p, stop) for p in self._processes)
+                *(self._wait_ready(client, p, stop) for p in self._processes.values())
             )
+
+    async def _spawn(self, name: str) -> ServiceProcess:
+        process = ServiceProcess(
+            name,
+            env=service_environment(
+                name,
+                self.config,
+                bootstrap_servers=self._broker.bootstrap_servers,
+                database_url=self._postgres.url(),
+            ),
+            output=self._output,
+        )
+        await process.start()
+        self._processes[name] = process
+        return process
 
     async def _wait_ready(
         self, client: httpx.AsyncClient, process: ServiceProcess, stop: asyncio.Event
@@ -157,7 +195,7 @@ class Stack:
     def _describe(self) -> StackInfo:
         pids = {"supervisor": os.getpid()}
         pids |= {"broker": self._broker.pid, "postgres": self._postgres.pid}
-        pids |= {p.name: p.pid for p in self._processes}
+        pids |= {name: p.pid for name, p in self._processes.items()}
         return StackInfo(
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             data_dir=str(self.config.data_dir.resolve()),
@@ -175,41 +213,103 @@ class Stack:
         )
 
     async def run_until(self, stop: asyncio.Event) -> None:
-        """Return when ``stop`` is set; raise ServiceExited if a service dies first."""
-        watcher = self.watch()
-        stopping = asyncio.ensure_future(stop.wait())
+        """Return when ``stop`` is set; raise StackPartExited if the stack must end."""
+        await self.supervise(stop)
+
+    def watch(self, stop: asyncio.Event) -> asyncio.Future:
+        """Supervise in the background; the future fails when the stack cannot go on."""
+        return asyncio.ensure_future(self.supervise(stop))
+
+    async def supervise(self, stop: asyncio.Event) -> None:
+        """Restart crashed services, watch the broker and PostgreSQL, until ``stop``."""
+        keepers = [
+            asyncio.create_task(self._keep_running(name, stop), name=f"keep-{name}")
+            for name in list(self._processes)
+        ]
+        keepers.append(asyncio.create_task(self._watch_infrastructure(stop)))
+        stopping = asyncio.create_task(stop.wait())
         try:
-            await asyncio.wait({watcher, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stopping.cancel()
-        if watcher.done():
-            watcher.result()
-        watcher.cancel()
-
-    def watch(self) -> asyncio.Future:
-        """A future that fails with ServiceExited when any service process exits."""
-
-        async def first_exit() -> None:
-            exits = {asyncio.create_task(p.wait()): p for p in self._processes}
-            done, pending = await asyncio.wait(
-                exits, return_when=asyncio.FIRST_COMPLETED
+            done, _ = await asyncio.wait(
+                {*keepers, stopping}, return_when=asyncio.FIRST_COMPLETED
             )
-            for task in pending:
+            for task in done:
+                task.result()
+        finally:
+            for task in (*keepers, stopping):
                 task.cancel()
-            task = next(iter(done))
-            raise ServiceExited(exits[task].name, task.result())
+            await asyncio.gather(*keepers, stopping, return_exceptions=True)
 
-        return asyncio.ensure_future(first_exit())
+    async def _keep_running(self, name: str, stop: asyncio.Event) -> None:
+        budget = CrashBudget()
+        while True:
+            code = await self._processes[name].wait()
+            if stop.is_set() or self._stopping:
+                return
+            delay = budget.record_crash()
+            if delay is None:
+                raise ServiceKeepsCrashing(name, code, budget)
+            self._notice(
+                f"{name} exited unexpectedly ({describe_exit(code)}); restarting in"
+                f" {delay:g} s (restart {budget.restarts})"
+            )
+            if await _set_within(stop, delay):
+                return
+            # Shielded: a process started while the stack stops must still be
+            # registered, so that stop() ends it too.
+            spawn = asyncio.create_task(self._spawn(name))
+            self._spawning.add(spawn)
+            spawn.add_done_callback(self._spawning.discard)
+            process = await asyncio.shield(spawn)
+            self._record_pid(name, process.pid)
+            async with httpx.AsyncClient(trust_env=False) as client:
+                await self._wait_ready_again(client, process, stop)
+
+    async def _wait_ready_again(
+        self, client: httpx.AsyncClient, process: ServiceProcess, stop: asyncio.Event
+    ) -> None:
+        url = f"http://127.0.0.1:{self.config.http_port(process.name)}"
+        deadline = time.monotonic() + self._ready_timeout_s
+        while not await is_ready(client, url):
+            if stop.is_set() or process.returncode is not None:
+                return
+            if time.monotonic() > deadline:
+                self._notice(
+                    f"{process.name} restarted but not ready within"
+                    f" {self._ready_timeout_s:.0f}s ({url}/health/ready)"
+                )
+                return
+            await asyncio.sleep(0.2)
+        self._notice(f"{process.name} ready again on {url} (pid {process.pid})")
+
+    def _record_pid(self, name: str, pid: int | None) -> None:
+        if self.info is None or pid is None or self._stopping:
+            return
+        self.info.pids[name] = pid
+        self.info.write(self.config.stack_file)
+
+    async def _watch_infrastructure(self, stop: asyncio.Event) -> None:
+        # The broker keeps topics in memory and PostgreSQL holds every service's
+        # state: restarting either would not bring the stack back, so it stops.
+        parts = (("the Kafka broker", self._broker), ("PostgreSQL", self._postgres))
+        while not stop.is_set():
+            for label, part in parts:
+                code = part.exit_code()
+                if code is not None:
+                    raise InfrastructureExited(label, code)
+            await _set_within(stop, 0.5)
 
     async def stop(self) -> None:
         """Services first (SIGTERM, deadline, kill), then SMTP, broker, PostgreSQL."""
+        self._stopping = True
         if self.info is not None:
             with contextlib.suppress(FileNotFoundError):
                 self.config.stack_file.unlink()
-        running = [p for p in self._processes if p.returncode is None]
+        await asyncio.gather(*self._spawning, return_exceptions=True)
+        processes = list(self._processes.values())
+        running = [p for p in processes if p.returncode is None]
         if running:
             self._notice(f"stopping {', '.join(p.name for p in running)}")
-        await asyncio.gather(*(p.stop() for p in self._processes))
+        await asyncio.gather(*(p.stop() for p in processes))
         self._processes.clear()
         if self._smtp_started:
             self._smtp.stop()
@@ -217,6 +317,13 @@ class Stack:
         await asyncio.to_thread(self._broker.stop)
         await asyncio.to_thread(self._postgres.stop)
         self._notice("stopped")
+
+
+async def _set_within(event: asyncio.Event, seconds: float) -> bool:
+    """Wait up to ``seconds`` for ``event``; True if it was set meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), seconds)
+    return event.is_set()
 
 
 def _raise_if(stop: asyncio.Event) -> None:

