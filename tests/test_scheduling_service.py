@@ -202,7 +202,9 @@ async def test_a_two_meeting_engagement_books_the_second_then_closes(env):
     second = next(event for event in scheduled if event.payload["sequence"] == 2)
     assert completed.payload["session_id"] == first.payload["session_id"]
     assert completed.payload["reported_by"] == "E500"
-    gap = parsed(second.payload["starts_at"]) - parsed(first.payload["starts_at"])
+    gap = parsed(second.payload["starts_at"]) - parsed(
+        completed.payload["completed_at"]
+    )
     assert gap >= timedelta(days=7)
     assert await env.kafka.events(env.topics.engagements, "EngagementClosed") == []
 

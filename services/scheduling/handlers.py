@@ -11,6 +11,8 @@ from services.scheduling.adapters import repository
 from services.scheduling.domain.engagements import (
     earliest_start,
     engagement_id_for,
+    held_at,
+    held_before_booking,
     meeting_format_for,
     report_problem,
     session_id_for,
@@ -120,6 +122,7 @@ class SchedulingHandlers:
     ) -> None:
         report: SessionReported = message.payload
         completed_at = self.now()
+        booked_start = session["starts_at"]
         await repository.complete_session(
             uow.conn,
             session["session_id"],
@@ -128,6 +131,15 @@ class SchedulingHandlers:
             rating=report.rating,
             note=report.note,
         )
+        released = held_before_booking(
+            booked_start=booked_start, reported_at=completed_at
+        )
+        if released:
+            await repository.lock_calendars(
+                uow.conn,
+                [engagement["mentor_employee_id"], engagement["mentee_employee_id"]],
+            )
+            await repository.release_booking(uow.conn, session["session_id"])
         held = await repository.count_held(uow.conn, engagement["engagement_id"])
         await self._emit(
             uow,
@@ -149,6 +161,7 @@ class SchedulingHandlers:
             engagement_id=str(engagement["engagement_id"]),
             session_id=str(session["session_id"]),
             sequence=session["sequence"],
+            booking_released=released,
         )
         if engagement["status"] != "open":
             # A meeting held before the engagement was cancelled: recorded, no more.
@@ -156,8 +169,9 @@ class SchedulingHandlers:
         if held >= engagement["planned_meetings"]:
             await self._close(uow, message.envelope, engagement, held)
         else:
+            held_on = held_at(booked_start=booked_start, reported_at=completed_at)
             await self._book_meeting(
-                uow, message.envelope, engagement, held + 1, after=session["starts_at"]
+                uow, message.envelope, engagement, held + 1, after=held_on
             )
 
     async def _close(

@@ -156,6 +156,11 @@ async def complete_session(
         )
 
 
+async def release_booking(conn: asyncpg.Connection, session_id: uuid.UUID) -> None:
+    """Free the session's hour in both calendars; the session itself is kept."""
+    await conn.execute("DELETE FROM bookings WHERE session_id = $1", session_id)
+
+
 async def count_held(conn: asyncpg.Connection, engagement_id: uuid.UUID) -> int:
     """Record one more meeting held and return the new total."""
     return await conn.fetchval(

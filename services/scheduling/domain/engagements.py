@@ -35,6 +35,20 @@ def earliest_start(
     return earliest
 
 
+def held_at(*, booked_start: datetime, reported_at: datetime) -> datetime:
+    """When a reported meeting took place, as far as we know.
+
+    Meetings move: one reported before its booked hour was held by the time of
+    the report, so the next meeting is spaced from then, not from the booking.
+    """
+    return min(booked_start, reported_at)
+
+
+def held_before_booking(*, booked_start: datetime, reported_at: datetime) -> bool:
+    """True when the booked hour is still ahead, so it can be given back."""
+    return reported_at < booked_start
+
+
 @dataclass(frozen=True)
 class ReportProblem:
     reason_code: str
