@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from services.profiles.domain.eligibility import decide_eligibility
 from services.profiles.domain.erasure import erased_identity
 from services.profiles.domain.hr_review import HrReview, review_mentor
 from services.profiles.domain.lifecycle import (
@@ -12,7 +13,9 @@ from services.profiles.domain.lifecycle import (
     resume_date_refusal,
     resume_due_at,
 )
+from shared.contracts.hr import AppointmentType, EmploymentStatus, FacultyRecord
 from shared.contracts.profiles import RequestedChange
+from tests.factories import hr_record
 
 
 def _refusal_code(change, status, actor="E1"):
@@ -83,3 +86,38 @@ def test_erased_identities_are_distinct_placeholders():
     first, second = erased_identity("E1"), erased_identity("E2")
     assert first["family_name"] == "erased-E1"
     assert first["email"] != second["email"]
+
+
+def _eligibility(**record):
+    faculty = FacultyRecord.model_validate(hr_record("E1", **record))
+    return decide_eligibility(faculty, today=date(2026, 12, 4), min_years=5)
+
+
+def test_an_ineligible_volunteer_is_told_why_in_words_not_field_values():
+    on_leave = _eligibility(employment_status="on_leave")
+    term = _eligibility(appointment_type="full_time_term")
+    junior = _eligibility(service_start_date="2024-07-01")
+
+    assert (on_leave.reason_code, on_leave.reason) == (
+        "not_active",
+        "you are currently on leave; mentors must be actively employed",
+    )
+    assert (term.reason_code, term.reason) == (
+        "not_full_time_regular",
+        "your appointment is a full-time term appointment; mentors hold full-time"
+        " regular appointments",
+    )
+    assert (junior.reason_code, junior.reason) == (
+        "insufficient_service",
+        "mentors need at least 5 years of service; you become eligible on 1 July 2029",
+    )
+    assert junior.eligible_on == date(2029, 7, 1)
+    assert _eligibility().eligible
+
+
+def test_every_appointment_and_status_has_a_reason_without_raw_values():
+    reasons = [
+        _eligibility(appointment_type=kind.value).reason for kind in AppointmentType
+    ] + [_eligibility(employment_status=s.value).reason for s in EmploymentStatus]
+
+    assert all("_" not in reason for reason in reasons)

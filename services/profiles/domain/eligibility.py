@@ -23,31 +23,58 @@ def years_later(start: date, years: int) -> date:
         return start.replace(year=start.year + years, day=28)
 
 
+_STATUS_PHRASES = {
+    EmploymentStatus.ON_LEAVE: "you are currently on leave",
+    EmploymentStatus.SEPARATED: "your appointment has ended",
+}
+
+_APPOINTMENT_PHRASES = {
+    AppointmentType.PART_TIME_REGULAR: "a part-time regular appointment",
+    AppointmentType.FULL_TIME_TERM: "a full-time term appointment",
+    AppointmentType.PART_TIME_TERM: "a part-time term appointment",
+    AppointmentType.VISITING: "a visiting appointment",
+    AppointmentType.ADJUNCT: "an adjunct appointment",
+    AppointmentType.EMERITUS: "an emeritus appointment",
+    AppointmentType.VOLUNTEER: "a volunteer appointment",
+}
+
+
+def plain_date(day: date) -> str:
+    """A date as people write it, e.g. 1 July 2029."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def decide_eligibility(
     record: FacultyRecord, *, today: date, min_years: int
 ) -> Eligibility:
-    """The program's rule, with the date a too-recent hire becomes eligible."""
-    if record.employment_status is not EmploymentStatus.ACTIVE:
+    """The program's rule, with the date a too-recent hire becomes eligible.
+
+    Each reason is written to the faculty member, who reads it in a letter.
+    """
+    status = record.employment_status
+    if status is not EmploymentStatus.ACTIVE:
+        situation = _STATUS_PHRASES.get(status, "you are not currently employed")
         return Eligibility(
             False,
             "not_active",
-            f"employment status is {record.employment_status.value}; mentors must be"
-            " active",
+            f"{situation}; mentors must be actively employed",
         )
-    if record.appointment_type is not AppointmentType.FULL_TIME_REGULAR:
+    appointment = record.appointment_type
+    if appointment is not AppointmentType.FULL_TIME_REGULAR:
+        held = _APPOINTMENT_PHRASES.get(appointment, "not a regular appointment")
         return Eligibility(
             False,
             "not_full_time_regular",
-            f"appointment is {record.appointment_type.value}; mentors must hold a"
-            " full-time regular appointment",
+            f"your appointment is {held}; mentors hold full-time regular appointments",
         )
     eligible_on = years_later(record.service_start_date, min_years)
     if eligible_on > today:
+        years = "1 year" if min_years == 1 else f"{min_years} years"
         return Eligibility(
             False,
             "insufficient_service",
-            f"mentors need {min_years} years of service; eligible from"
-            f" {eligible_on.isoformat()}",
+            f"mentors need at least {years} of service; you become eligible on"
+            f" {plain_date(eligible_on)}",
             eligible_on,
         )
     return Eligibility(True)
