@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from micromentor.hr_validation import CheckedFile, check_hr_file
 from micromentor.kafka_io import faculty_producer, publish_json
@@ -30,7 +31,7 @@ async def publish_faculty_records(
 
 
 def problems_table(checked: CheckedFile, path: Path) -> Table:
-    table = Table(title=f"{len(checked.problems)} bad rows in {path}")
+    table = Table(title=f"{_plural(len(checked.problems), 'bad row')} in {path}")
     table.add_column("line", justify="right")
     table.add_column("employee id")
     table.add_column("problem")
@@ -44,13 +45,23 @@ def problems_table(checked: CheckedFile, path: Path) -> Table:
 def check_and_report(path: Path, console: Console) -> CheckedFile:
     """Validate ``path`` and print every bad row; the caller decides what follows."""
     checked = check_hr_file(path)
-    if checked.problems:
+    if checked.file_error is not None:
+        console.print(
+            Text("error: ", style="bold red") + Text(checked.file_error),
+            soft_wrap=True,
+        )
+    elif checked.problems:
         console.print(problems_table(checked, path))
         console.print(
-            f"[bold red]Nothing was published:[/] fix the {len(checked.problems)}"
-            f" bad rows above ({_rows(len(checked.records))} valid)."
+            "[bold red]Nothing was published:[/] fix the"
+            f" {_plural(len(checked.problems), 'bad row')} above"
+            f" ({_rows(len(checked.records))} valid)."
         )
     return checked
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _rows(count: int) -> str:
