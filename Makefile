@@ -1,9 +1,15 @@
 # Developer entry points. Every target creates .venv when it is missing and
 # installs the project once per change of pyproject.toml.
+#
+# `make demo` and `make up` pass ARGS to the command, for example
+#   make demo ARGS="--data-dir /tmp/x --kafka-port 29092"
+#   make up ARGS="--http-base-port 9081"
+# (`micromentor demo --help` and `micromentor up --help` list the options.)
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+ARGS ?=
 # Stamps carry a hash of pyproject.toml: pip runs again only when it changed.
 DEPS_KEY := $(shell $(PYTHON) -c "import hashlib; print(hashlib.sha256(open('pyproject.toml', 'rb').read()).hexdigest()[:16])")
 STAMP = $(VENV)/.installed-$(1)-$(DEPS_KEY)
@@ -11,10 +17,10 @@ STAMP = $(VENV)/.installed-$(1)-$(DEPS_KEY)
 .PHONY: demo up compose-up compose-down test lint format docs bench
 
 demo: $(call STAMP,embedded)
-	$(VENV)/bin/micromentor demo
+	$(VENV)/bin/micromentor demo $(ARGS)
 
 up: $(call STAMP,embedded)
-	$(VENV)/bin/micromentor up
+	$(VENV)/bin/micromentor up $(ARGS)
 
 compose-up:
 	docker compose up --build --detach --wait
