@@ -28,6 +28,7 @@ from shared.contracts.profiles import (
     MentorWithdrawn,
 )
 from shared.contracts.scheduling import SessionCancelled, SessionReportRejected
+from tests.test_notifications_letters import without_zone_names
 
 MENTEE = Contact("E1", "Ada", "Okafor", "e1@med.example.edu")
 MENTOR = Contact("M1", "Lin", "Moreau", "m1@med.example.edu")
@@ -280,7 +281,7 @@ def test_each_new_letter_greets_its_reader_and_says_what_happened_and_why(
     assert email.body.rstrip().endswith("Faculty Affairs")
     for phrase in told:
         assert phrase in email.body
-    assert "_" not in email.body, "no slugs or field names reach the reader"
+    assert "_" not in without_zone_names(email.body), "no slugs or field names"
 
 
 def test_a_cancelled_meeting_carries_a_calendar_cancel_for_the_same_meeting():

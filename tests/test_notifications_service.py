@@ -163,7 +163,9 @@ async def test_a_scheduled_meeting_sends_each_participant_an_invite(env, smtp):
         "m100@med.example.edu",
     ]
     for mail in received:
-        assert "America/New York" in mail.get_body(("plain",)).get_content()
+        body = mail.get_body(("plain",)).get_content()
+        assert "09:00 to 10:00 New York time (America/New_York)" in body
+        assert "video link before the meeting" in body
         [attachment] = list(mail.iter_attachments())
         assert attachment.get_content_type() == "text/calendar"
         invite = Calendar.from_ical(attachment.get_content())
@@ -172,7 +174,12 @@ async def test_a_scheduled_meeting_sends_each_participant_an_invite(env, smtp):
         assert str(event["UID"]) == f"{scheduled.payload['session_id']}@micromentor"
         assert event.decoded("DTSTART") == datetime(2027, 1, 12, 14, tzinfo=UTC)
         assert event.decoded("DTEND") == datetime(2027, 1, 12, 15, tzinfo=UTC)
-        assert str(event["ORGANIZER"]) == "mailto:m100@med.example.edu"
+        assert str(event["ORGANIZER"]) == "mailto:micro-mentoring@med.example.edu"
+        assert str(event["LOCATION"]) == "Video call (link from your mentor)"
+        assert sorted(str(a) for a in event["ATTENDEE"]) == [
+            "mailto:e100@med.example.edu",
+            "mailto:m100@med.example.edu",
+        ]
     delivered = await env.kafka.wait_for_events(
         env.topics.deliveries, "EmailDelivered", 2
     )

@@ -10,6 +10,10 @@ from services.notifications.domain.recipients import NOTIFIED_EVENTS
 from services.notifications.erasure import ContactEraser
 from services.notifications.handlers import NotificationsHandlers
 from services.notifications.settings import NotificationsSettings
+from services.notifications.time_zones import (
+    MENTOR_PROFILE_EVENTS,
+    also_remembering_time_zone,
+)
 from shared.contracts.routing import route_of_event
 from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscription
 
@@ -26,6 +30,11 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
     for event_type in NOTIFIED_EVENTS:
         topic = getattr(ctx.topics, route_of_event(event_type).topic)
         by_topic.setdefault(topic, {})[event_type] = handlers.record_letters
+    for event_type in MENTOR_PROFILE_EVENTS:
+        on_topic = by_topic.setdefault(
+            getattr(ctx.topics, route_of_event(event_type).topic), {}
+        )
+        on_topic[event_type] = also_remembering_time_zone(on_topic.get(event_type))
     # One subscription per topic: the runtime keeps one consumer for each.
     return [Subscription(topic, handlers) for topic, handlers in by_topic.items()]
 

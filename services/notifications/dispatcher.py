@@ -9,7 +9,7 @@ import aiosmtplib
 import asyncpg
 import structlog
 
-from services.notifications.adapters import repository
+from services.notifications.adapters import repository, time_zones
 from services.notifications.adapters.mailer import (
     SmtpMailer,
     compose,
@@ -117,7 +117,9 @@ class EmailDispatcher:
             people=people,
             issued_at=message["created_at"],
             organizer_address=self.settings.from_address,
+            organizer_name=self.settings.from_name,
             portal_url=self.settings.portal_url,
+            time_zones=await time_zones.time_zones_for(uow.conn, people),
         )
         try:
             email = render(message["template"], facts, setting)

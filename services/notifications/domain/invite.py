@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from services.notifications.domain.meeting_place import invite_note, location
 from services.notifications.domain.setting import Contact, Setting, topic_title
 
 PRODUCT_ID = "-//micromentor//Faculty Micro-Mentoring//EN"
@@ -60,17 +61,20 @@ def _calendar(
     event.add("sequence", sequence)
     event.add("status", status)
     event.add("summary", f"Micro-mentoring: {topic_title(facts['topic'])}")
-    event.add(
-        "description",
+    description = (
         "A one-hour micro-mentoring meeting arranged by the Faculty Micro-Mentoring"
-        " Program.",
+        " Program."
     )
-    mentor = setting.people.get(facts["mentor_employee_id"])
-    event.add(
-        "organizer",
-        _address(mentor.email if mentor else setting.organizer_address, mentor),
-        encode=0,
-    )
+    meeting_format = facts.get("meeting_format")
+    if meeting_format is not None:
+        description += f" {invite_note(meeting_format)}"
+        event.add("location", location(meeting_format))
+    event.add("description", description)
+    # The program sends the invitation, so it is the organizer; calendars then
+    # let both people answer it instead of treating the mentor as its owner.
+    organizer = vCalAddress(f"mailto:{setting.organizer_address}")
+    organizer.params["CN"] = vText(setting.organizer_name)
+    event.add("organizer", organizer, encode=0)
     for employee_id in (facts["mentee_employee_id"], facts["mentor_employee_id"]):
         person = setting.people.get(employee_id)
         if person is None:

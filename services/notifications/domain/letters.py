@@ -11,16 +11,18 @@ from services.notifications.domain import (
     rejection_letters,
 )
 from services.notifications.domain.invite import session_invite
+from services.notifications.domain.meeting_place import arrangement
 from services.notifications.domain.prose import (
     MEETING_FORMATS,
     Email,
+    deadline,
     letter,
     long_date,
     meeting_time,
     meetings_phrase,
     quoted,
-    utc_deadline,
 )
+from services.notifications.domain.rationale import why_you
 from services.notifications.domain.setting import Setting, topic_phrase, topic_title
 
 
@@ -41,12 +43,15 @@ def mentor_approved(facts: dict, setting: Setting) -> Email:
 
 def mentor_rejected(facts: dict, setting: Setting) -> Email:
     eligible_on = facts.get("eligible_on")
-    later = (
-        " You will be welcome to volunteer again from"
-        f" {long_date(date.fromisoformat(eligible_on))}."
-        if eligible_on
-        else ""
-    )
+    later = ""
+    if eligible_on:
+        day = date.fromisoformat(eligible_on)
+        # The reason usually names the day already; say it once.
+        later = (
+            " You will be welcome to volunteer again from that day."
+            if f"{day.day} {day:%B %Y}" in facts["reason"]
+            else f" You will be welcome to volunteer again from {long_date(day)}."
+        )
     return Email(
         "Your offer to mentor",
         letter(
@@ -83,14 +88,24 @@ def request_rejected(facts: dict, setting: Setting) -> Email:
     )
 
 
+_WAITING_BECAUSE = {
+    "no_mentor_available": "At the moment no mentor in this area has a place free.",
+    "attempts_exhausted": "The mentors we have asked so far were not able to take"
+    " it on.",
+}
+
+
 def request_waitlisted(facts: dict, setting: Setting) -> Email:
+    because = _WAITING_BECAUSE.get(
+        facts.get("reason_code"),
+        f"We cannot propose a mentor for it yet: {facts['reason']}.",
+    )
     return Email(
         "Your mentoring request is on the waiting list",
         letter(
             setting,
             "Thank you for your request for guidance on"
-            f" {topic_phrase(facts['topic'])}. No mentor is available for it right"
-            f" now ({facts['reason']}).",
+            f" {topic_phrase(facts['topic'])}. {because}",
             "Your request stays open. We will propose a mentor as soon as one"
             " becomes available and write to you then; there is nothing you need"
             " to do.",
@@ -101,6 +116,7 @@ def request_waitlisted(facts: dict, setting: Setting) -> Email:
 def match_proposed(facts: dict, setting: Setting) -> Email:
     meetings = meetings_phrase(facts["meetings"])
     colleague = setting.name_of(facts["mentee_employee_id"], "A colleague")
+    zone = setting.time_zones.get(facts["mentor_employee_id"])
     return Email(
         "A colleague would value your guidance",
         letter(
@@ -108,9 +124,9 @@ def match_proposed(facts: dict, setting: Setting) -> Email:
             f"{colleague} has asked for micro-mentoring on"
             f" {topic_phrase(facts['topic'])} and would like {meetings}. In their"
             " words:\n\n" + quoted(facts["need_statement"]),
-            f"Why we thought of you: {facts['rationale']}",
+            *filter(None, [why_you(facts["rationale"])]),
             f"Please accept or decline through {setting.portal_line()} by"
-            f" {utc_deadline(facts['expires_at'])}. If you accept, we will find a"
+            f" {deadline(facts['expires_at'], zone)}. If you accept, we will find a"
             " time within your stated availability and send both of you a"
             " calendar invitation. If you decline, we will ask another mentor;"
             " no explanation is needed.",
@@ -156,13 +172,14 @@ def session_scheduled(facts: dict, setting: Setting) -> Email:
     )
     when = meeting_time(facts["starts_at"], facts["ends_at"], facts["time_zone"])
     how = MEETING_FORMATS.get(facts["meeting_format"], "a meeting")
+    where = arrangement(facts["meeting_format"], to_mentor=is_mentor, other=other)
     ordinal = "first" if facts["sequence"] == 1 else "next"
     return Email(
         f"Micro-mentoring meeting on {topic_phrase(facts['topic'])}",
         letter(
             setting,
             f"Your {ordinal} micro-mentoring meeting with {other} is booked for"
-            f" {when}, as {how}.",
+            f" {when}, as {how}. {where[:1].upper()}{where[1:]}",
             "A calendar invitation is attached. Please add it to your calendar;"
             " if the time does not suit you, contact each other to agree on"
             " another.",

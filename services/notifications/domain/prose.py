@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from services.notifications.domain.setting import Setting
@@ -25,23 +25,32 @@ class Email:
     calendar_method: str = "REQUEST"
 
 
+def zone_label(zone: str) -> str:
+    """A time zone as people say it, with its exact name for calendar settings."""
+    if "/" not in zone:
+        return zone
+    place = zone.rsplit("/", 1)[1].replace("_", " ")
+    return f"{place} time ({zone})"
+
+
 def meeting_time(starts_at: str, ends_at: str, zone: str) -> str:
     local_zone = ZoneInfo(zone)
     start = datetime.fromisoformat(starts_at).astimezone(local_zone)
     end = datetime.fromisoformat(ends_at).astimezone(local_zone)
-    return (
-        f"{long_date(start)}, {start:%H:%M} to {end:%H:%M}"
-        f" ({zone.replace('_', ' ')} time)"
-    )
+    return f"{long_date(start)}, {start:%H:%M} to {end:%H:%M} {zone_label(zone)}"
 
 
 def long_date(moment: datetime | date) -> str:
     return f"{moment:%A}, {moment.day} {moment:%B %Y}"
 
 
-def utc_deadline(value: str) -> str:
-    moment = datetime.fromisoformat(value)
-    return f"{long_date(moment)} at {moment:%H:%M} UTC"
+def deadline(value: str, zone: str | None) -> str:
+    """A moment in the reader's time zone when known, otherwise plainly in UTC."""
+    if zone is None:
+        moment = datetime.fromisoformat(value).astimezone(UTC)
+        return f"{long_date(moment)} at {moment:%H:%M} (UTC)"
+    moment = datetime.fromisoformat(value).astimezone(ZoneInfo(zone))
+    return f"{long_date(moment)} at {moment:%H:%M} {zone_label(zone)}"
 
 
 def meetings_phrase(count: int) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from shared.contracts.catalogue import topic_catalogue
@@ -30,6 +30,9 @@ class Setting:
     issued_at: datetime
     organizer_address: str
     portal_url: str | None = None
+    organizer_name: str = "Faculty Micro-Mentoring Program"
+    # The time zone of a mentor's availability, for times written to them.
+    time_zones: Mapping[str, str] = field(default_factory=dict)
 
     def name_of(self, employee_id: str, otherwise: str) -> str:
         person = self.people.get(employee_id)
