@@ -149,6 +149,9 @@ async def test_a_mentor_with_no_free_hour_gets_the_engagement_and_both_are_told(
     scheduled = await env.kafka.events(env.topics.engagements, "SessionScheduled")
     assert len(scheduled) == 1
     assert not_booked.payload["reason_code"] == "no_free_slot"
+    assert not_booked.payload["reason"].startswith(
+        "there is no free hour in the mentor's weekly availability in the week from"
+    )
     assert not_booked.payload["mentor_employee_id"] == "M300"
     assert await summary_of(runtime) == {
         "engagements_open": 2,

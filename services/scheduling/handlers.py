@@ -14,6 +14,7 @@ from services.scheduling.domain.engagements import (
     held_at,
     held_before_booking,
     meeting_format_for,
+    no_free_hour_reason,
     report_problem,
     session_id_for,
 )
@@ -237,10 +238,8 @@ class SchedulingHandlers:
         )
         engagement_id = engagement["engagement_id"]
         if slot is None:
-            reason = (
-                "no free one-hour slot in the mentor's availability within"
-                f" {settings.booking_horizon_weeks} weeks after"
-                f" {earliest.isoformat(timespec='minutes')}"
+            reason = no_free_hour_reason(
+                earliest, availability.time_zone, settings.booking_horizon_weeks
             )
             await repository.mark_unscheduled(uow.conn, engagement_id, reason)
             await self._emit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from shared.contracts.common import MeetingFormat
 
@@ -47,6 +48,16 @@ def held_at(*, booked_start: datetime, reported_at: datetime) -> datetime:
 def held_before_booking(*, booked_start: datetime, reported_at: datetime) -> bool:
     """True when the booked hour is still ahead, so it can be given back."""
     return reported_at < booked_start
+
+
+def no_free_hour_reason(earliest: datetime, time_zone: str, weeks: int) -> str:
+    """Why no meeting was booked, as both people read it in a letter."""
+    local = earliest.astimezone(ZoneInfo(time_zone))
+    span = "week" if weeks == 1 else f"{weeks} weeks"
+    return (
+        "there is no free hour in the mentor's weekly availability in the"
+        f" {span} from {local:%A}, {local.day} {local:%B %Y}"
+    )
 
 
 @dataclass(frozen=True)
