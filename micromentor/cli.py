@@ -86,8 +86,10 @@ def demo(
     http_base_port: HttpBasePort = 8081,
 ) -> None:
     """Run the whole program once against a running stack, or one started for it."""
+    from micromentor.demo.quiet_kafka import quiet_kafka_connection_errors
     from micromentor.demo.scenario import DemoOptions, run_demo
 
+    quiet_kafka_connection_errors()
     config = StackConfig(data_dir, kafka_port, postgres_port, smtp_port, http_base_port)
     options = DemoOptions(seed, faculty, requests, volunteers, stage_timeout)
     try:

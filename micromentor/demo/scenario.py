@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from aiokafka.errors import KafkaError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -18,24 +20,26 @@ from rich.progress import (
 )
 
 from micromentor.config import StackConfig
+from micromentor.demo.dead_letters import DeadLetterWatch
 from micromentor.demo.faculty_portal import FacultyPortalActor
 from micromentor.demo.memory import PeakMemory
 from micromentor.demo.requests import PlannedRequest, build_requests
 from micromentor.demo.roster import build_roster
-from micromentor.demo.stack_access import StackHandle, demo_stack
-from micromentor.demo.summary import fetch_summaries, summary_table
+from micromentor.demo.stack_access import StackGone, StackHandle, demo_stack
+from micromentor.demo.summary import RunFigures, fetch_summaries, summary_table
 from micromentor.demo.tracker import RunTracker
 from micromentor.demo.volunteers import build_volunteers
 from micromentor.hr_import import publish_faculty_records
 from micromentor.kafka_io import faculty_producer
 from micromentor.kafka_lag import LagProbe
 from micromentor.portal import Portal
-from micromentor.stack import ServiceExited, StartInterrupted
+from micromentor.stack import StackPartExited, StartInterrupted
 from micromentor.up import install_stop_signals
 from shared.contracts.matching import RequestSubmitted
-from shared.contracts.topics import Topics
+from shared.contracts.topics import Topics, dead_letter_topic
 
 QUIET_S = 3.0
+ALIVE_CHECK_S = 1.0
 FACULTY_READERS = ("matching", "scheduling", "notifications")
 
 
@@ -61,8 +65,10 @@ async def run_demo(config: StackConfig, options: DemoOptions, console: Console) 
     began = time.monotonic()
     stop = asyncio.Event()
     install_stop_signals(stop)
+    logs = f"the service logs in {config.log_dir}"
     try:
         async with demo_stack(config, console, stop) as handle:
+            logs = handle.logs
             scenario = Scenario(handle, options, console, stop)
             memory = PeakMemory(
                 {
@@ -81,6 +87,7 @@ async def run_demo(config: StackConfig, options: DemoOptions, console: Console) 
             console.print(
                 summary_table(
                     summaries,
+                    run=scenario.figures(summaries),
                     mail_dir=config.mail_dir.resolve(),
                     wall_s=wall_s,
                     peaks_mb=peaks_mb,
@@ -90,10 +97,21 @@ async def run_demo(config: StackConfig, options: DemoOptions, console: Console) 
             scenario.print_loose_ends()
             return 0
     except DemoTimedOut as timed_out:
-        console.print(f"[bold red]The demo did not finish:[/] {timed_out}")
+        console.print(
+            f"[bold red]The demo did not finish:[/] {timed_out}", soft_wrap=True
+        )
         return 1
-    except ServiceExited as exited:
-        console.print(f"[bold red]{exited}[/]; the demo stopped.")
+    except (StackPartExited, StackGone) as failed:
+        console.print(
+            f"[bold red]{failed}[/]; the demo stopped (see {logs}).", soft_wrap=True
+        )
+        return 1
+    except KafkaError as error:
+        console.print(
+            f"[bold red]Kafka did not answer ({error!r})[/]; the demo stopped"
+            f" (see {logs}).",
+            soft_wrap=True,
+        )
         return 1
     except (StartInterrupted, DemoInterrupted):
         console.print("Interrupted; everything started here has been stopped.")
@@ -116,8 +134,27 @@ class Scenario:
         self.topics = Topics(self.info.topic_prefix)
         self.tracker = RunTracker(faculty_version=int(time.time()))
         self.actor_task: asyncio.Task | None = None
+        self.mail = _MailWatch(self.info)
+        self._alive_checked_at = 0.0
 
     async def run(self) -> None:
+        """Play the semester; a Kafka failure is explained by the stack if it can be."""
+        try:
+            await self._play()
+        except KafkaError:
+            await self._explain_kafka_failure()
+            raise
+
+    async def _explain_kafka_failure(self) -> None:
+        failure = self.handle.failure
+        if failure is not None:
+            # The supervisor checks the broker twice a second: give it a moment
+            # to name the part that died.
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(failure), 2.0)
+        self.handle.check_alive()
+
+    async def _play(self) -> None:
         options = self.options
         roster = [
             record.model_copy(update={"record_version": self.tracker.faculty_version})
@@ -125,8 +162,16 @@ class Scenario:
         ]
         volunteers = build_volunteers(roster, options.seed, options.volunteers)
         planned = build_requests(roster, options.seed, options.requests)
+        await self.mail.baseline()
         producer = faculty_producer(self.info.bootstrap_servers)
-        await producer.start()
+        try:
+            await producer.start()
+            await self._play_with(producer, roster, volunteers, planned)
+        finally:
+            await producer.stop()
+
+    async def _play_with(self, producer, roster, volunteers, planned) -> None:
+        options = self.options
         portal = Portal(producer, self.topics, before_send=self.tracker.note_sent)
         actor = FacultyPortalActor(
             bootstrap_servers=self.info.bootstrap_servers,
@@ -158,7 +203,14 @@ class Scenario:
         finally:
             self.actor_task.cancel()
             await asyncio.gather(self.actor_task, return_exceptions=True)
-            await producer.stop()
+
+    def figures(self, summaries: dict[str, dict]) -> RunFigures:
+        """What this run alone did, from the same summaries the table shows."""
+        return RunFigures(
+            emails_delivered=self.mail.delivered_in(summaries["notifications"]),
+            hr_refused=dict(self.tracker.hr_refused),
+            hr_dead_letter_topic=dead_letter_topic(self.topics.hr_faculty_records),
+        )
 
     def print_loose_ends(self) -> None:
         """Say what this run left unfinished, if anything."""
@@ -177,14 +229,33 @@ class Scenario:
             self.console.print(f"[yellow]refused by a service: {what} x{count}[/]")
 
     async def _ingest(self, roster, progress: Progress) -> None:
-        self.tracker.roster_ids = {record.employee_id for record in roster}
-        bar = progress.add_task("HR faculty records ingested", total=len(roster))
-        await publish_faculty_records(self.info.bootstrap_servers, self.topics, roster)
-        await self._until(
-            lambda: len(self.tracker.faculty_applied) >= len(roster),
-            lambda: progress.update(bar, completed=len(self.tracker.faculty_applied)),
-            "ingesting the HR roster",
+        tracker = self.tracker
+        tracker.roster_ids = {record.employee_id for record in roster}
+        bar = progress.add_task("HR records applied or refused", total=len(roster))
+        # A record profiles refuses (an e-mail an earlier roster already holds,
+        # say) goes to the dead-letter topic and never becomes a profile.
+        refused = DeadLetterWatch(
+            self.info.bootstrap_servers,
+            dead_letter_topic(self.topics.hr_faculty_records),
+            tracker,
         )
+        await refused.start()
+
+        async def update() -> None:
+            await refused.poll()
+            progress.update(bar, completed=tracker.faculty_settled())
+
+        try:
+            await publish_faculty_records(
+                self.info.bootstrap_servers, self.topics, roster
+            )
+            await self._until(
+                lambda: tracker.faculty_settled() >= len(roster),
+                update,
+                "ingesting the HR roster",
+            )
+        finally:
+            await refused.stop()
         await self._wait_for_projections(progress)
 
     async def _wait_for_projections(self, progress: Progress) -> None:
@@ -232,9 +303,8 @@ class Scenario:
         settled = progress.add_task("requests matched/waiting/rejected", total=count)
         sessions = progress.add_task("sessions completed", total=0)
         closed = progress.add_task("engagements closed", total=0)
-        emails = progress.add_task("e-mails delivered", total=0)
-        mail = _MailWatch(self.info)
-        await mail.baseline()
+        emails = progress.add_task("e-mails delivered by this run", total=0)
+        mail = self.mail
 
         async def update() -> None:
             progress.update(settled, completed=tracker.requests_settled())
@@ -257,6 +327,8 @@ class Scenario:
             )
 
         await self._until(done, update, "following every request through")
+        await mail.refresh(force=True)
+        progress.update(emails, completed=mail.delivered, total=mail.expected)
 
     async def _until(
         self,
@@ -273,7 +345,9 @@ class Scenario:
             if done():
                 return
             if time.monotonic() > deadline:
-                left = "; ".join(self.tracker.outstanding()) or "see the service logs"
+                left = "; ".join(self.tracker.outstanding()) or (
+                    f"see {self.handle.logs}"
+                )
                 raise DemoTimedOut(
                     f"{what} took longer than {self.options.stage_timeout_s:.0f}s"
                     f" (outstanding: {left})"
@@ -285,6 +359,9 @@ class Scenario:
             raise DemoInterrupted("interrupted")
         if self.handle.failure is not None and self.handle.failure.done():
             self.handle.failure.result()
+        if time.monotonic() - self._alive_checked_at > ALIVE_CHECK_S:
+            self._alive_checked_at = time.monotonic()
+            self.handle.check_alive()
         if self.actor_task is not None and self.actor_task.done():
             self.actor_task.result()
             raise RuntimeError("the faculty-portal reader stopped unexpectedly")
@@ -306,13 +383,21 @@ class _MailWatch:
             summary = (await fetch_summaries(self.info))["notifications"]
             self._start = summary.get("emails_delivered", 0)
 
-    async def refresh(self) -> None:
-        if not self.present or time.monotonic() - self._last_poll < 1.0:
+    async def refresh(self, *, force: bool = False) -> None:
+        if not self.present:
+            return
+        if not force and time.monotonic() - self._last_poll < 1.0:
             return
         self._last_poll = time.monotonic()
         summary = (await fetch_summaries(self.info))["notifications"]
         self.delivered = summary.get("emails_delivered", self._start) - self._start
         self.pending = summary.get("emails_pending", 0)
+
+    def delivered_in(self, summary: dict) -> int | None:
+        """E-mails delivered since the run began, by a notifications summary."""
+        if "emails_delivered" not in summary:
+            return None
+        return summary["emails_delivered"] - self._start
 
     @property
     def expected(self) -> int:

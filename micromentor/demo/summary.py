@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -9,6 +11,15 @@ from rich.table import Table
 
 from micromentor.health import fetch_summary
 from micromentor.stack_file import StackInfo
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    """What this run alone did; the services' summaries cover every run."""
+
+    emails_delivered: int | None = None
+    hr_refused: dict[str, str] = field(default_factory=dict)
+    hr_dead_letter_topic: str = "hr.faculty-records.dlq"
 
 
 async def fetch_summaries(info: StackInfo) -> dict[str, dict]:
@@ -29,8 +40,11 @@ def summary_table(
     mail_dir: Path,
     wall_s: float,
     title: str,
+    run: RunFigures | None = None,
     peaks_mb: dict[str, float] | None = None,
 ) -> Table:
+    """Totals kept by the services (every run so far) and this run's own figures."""
+    run = run or RunFigures()
     profiles, matching = summaries["profiles"], summaries["matching"]
     scheduling, notifications = summaries["scheduling"], summaries["notifications"]
     table = Table(title=title, show_lines=False)
@@ -42,6 +56,13 @@ def summary_table(
         table.add_row(area, measure, "n/a" if value is None else str(value))
 
     add("faculty", "faculty records ingested", profiles.get("faculty"))
+    add(
+        "",
+        f"HR records refused (see {run.hr_dead_letter_topic})",
+        len(run.hr_refused),
+    )
+    for reason, count in sorted(Counter(run.hr_refused.values()).items()):
+        add("", f"refused: {reason}", count)
     add("mentors", "approved", profiles.get("mentors_approved"))
     for reason, count in sorted(profiles.get("mentors_rejected", {}).items()):
         add("", f"rejected: {reason}", count)
@@ -50,8 +71,12 @@ def summary_table(
     add("", "matched", matching.get("matched"))
     add("", "proposal awaiting an answer", matching.get("proposed"))
     add("", "waiting for a mentor", matching.get("waiting"))
-    for reason, count in sorted(matching.get("rejected", {}).items()):
+    rejected = matching.get("rejected")
+    add("", "requests rejected", None if rejected is None else sum(rejected.values()))
+    for reason, count in sorted((rejected or {}).items()):
         add("", f"rejected: {reason}", count)
+    if "cancelled" in matching:
+        add("", "cancelled", matching["cancelled"])
     add("sessions", "engagements open", scheduling.get("engagements_open"))
     add("", "engagements closed", scheduling.get("engagements_closed"))
     add("", "sessions scheduled", scheduling.get("sessions_scheduled"))
@@ -61,11 +86,12 @@ def summary_table(
         "engagements without a meeting",
         scheduling.get("engagements_without_meeting"),
     )
-    add("e-mail", "delivered", notifications.get("emails_delivered"))
-    add("", "pending", notifications.get("emails_pending"))
-    add("", "failed", notifications.get("emails_failed"))
+    add("e-mail", "delivered by this run", run.emails_delivered)
+    add("", "delivered, all runs", notifications.get("emails_delivered"))
+    add("", "pending, all runs", notifications.get("emails_pending"))
+    add("", "failed, all runs", notifications.get("emails_failed"))
     eml = len(list(mail_dir.glob("*.eml"))) if mail_dir.exists() else 0
-    add("", f".eml files in {mail_dir}", eml)
+    add("", f".eml files in {mail_dir}, all runs", eml)
     table.add_section()
     add("run", "total wall time", f"{wall_s:.1f} s")
     for service, peak in sorted((peaks_mb or {}).items()):

@@ -22,6 +22,7 @@ class RunTracker:
     volunteer_events: set[uuid.UUID] = field(default_factory=set)
     request_index: dict[uuid.UUID, int] = field(default_factory=dict)
     faculty_applied: set[str] = field(default_factory=set)
+    hr_refused: dict[str, str] = field(default_factory=dict)
     mentor_decisions: dict[str, str] = field(default_factory=dict)
     request_state: dict[uuid.UUID, str] = field(default_factory=dict)
     answered: set[uuid.UUID] = field(default_factory=set)
@@ -42,6 +43,15 @@ class RunTracker:
         elif event.event_type == "RequestSubmitted":
             request_id = uuid.UUID(event.payload["request_id"])
             self.request_index[request_id] = len(self.request_index)
+
+    def note_hr_refused(self, employee_id: str, version: int, error_class: str) -> None:
+        """A roster record of this run that profiles dead-lettered."""
+        if version == self.faculty_version and employee_id in self.roster_ids:
+            self.hr_refused[employee_id] = error_class
+
+    def faculty_settled(self) -> int:
+        """Roster records applied or refused; either way no more will come of them."""
+        return len(self.faculty_applied | self.hr_refused.keys())
 
     def observe(self, event: Envelope) -> list[MatchProposed | SessionScheduled]:
         """Record ``event``; returns the proposals and sessions to answer."""
