@@ -712,6 +712,31 @@ async def test_an_older_faculty_record_never_overwrites_a_newer_one(env):
     assert department == "Surgery"
 
 
+async def test_faculty_changes_arriving_together_leave_everyone_at_their_newest(env):
+    program = await start(env)
+    people = ("M975", "M976", "M977")
+    for version, department in ((2, "Surgery"), (4, "Pediatrics"), (1, "Medicine")):
+        for employee_id in people:
+            await program.faculty(
+                employee_id, department=department, version=version, wait=False
+            )
+    await program.faculty("M975", department="Radiology", version=3, wait=False)
+
+    async def all_consumed() -> bool:
+        # The inbox row commits with the change it records.
+        return await program.fetchval(
+            "SELECT count(*) = 10 FROM inbox WHERE event_type = 'FacultyProfileChanged'"
+        )
+
+    await wait_until(all_consumed, what="all ten faculty changes consumed")
+    stored = await program.fetchval(
+        "SELECT string_agg(department || ' v' || record_version, ', '"
+        " ORDER BY employee_id) FROM faculty WHERE employee_id = ANY($1::text[])",
+        list(people),
+    )
+    assert stored == "Pediatrics v4, Pediatrics v4, Pediatrics v4"
+
+
 async def test_requests_racing_for_the_last_slots_never_exceed_capacity(env):
     program = await start(env)
     second_replica = await env.start(definition, program.runtime.settings)
