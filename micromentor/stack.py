@@ -52,8 +52,8 @@ class ServiceKeepsCrashing(StackPartExited):
 
     def __init__(self, name: str, code: int, budget: CrashBudget) -> None:
         super().__init__(
-            f"the {name} service exited unexpectedly ({describe_exit(code)}) for the"
-            f" {budget.recent_crashes}th time within {budget.window_s:.0f} s;"
+            f"the {name} service exited unexpectedly ({describe_exit(code)}):"
+            f" {budget.recent_crashes} crashes within {budget.window_s:.0f} s;"
             " giving up",
             name,
             code,
