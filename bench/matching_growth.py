@@ -245,8 +245,9 @@ def show(result: dict, console) -> None:
             " size, each mentor offering 3 of 16 topics with 5 places. The pool is"
             " loaded through Kafka with two extra matching replicas that stop"
             " before measuring. Plan: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of"
-            " the SQL and parameters matching's find_candidates sends, for the"
-            f" latest request. Whole benchmark: {result['elapsed_s']:.0f} s."
+            " the candidate statement and parameters matching sends, for the"
+            " latest request (rolled back when it books a place). Whole"
+            f" benchmark: {result['elapsed_s']:.0f} s."
         ),
     )
     for column in (
