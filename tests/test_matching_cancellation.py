@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from shared.contracts.profiles import MentorDeactivated, MentorWithdrawn
+from shared.envelope import new_event
 from tests.kafka import wait_until
 from tests.test_matching_service import Program, start
 
@@ -223,3 +225,57 @@ async def test_a_mentee_going_on_leave_keeps_their_completed_mentoring_on_record
     assert status == "completed"
     assert (await program.summary())["cancelled"] == 0
     assert not await program.events("RequestCancelled", request_id)
+
+
+async def test_a_mentor_hr_deactivates_has_their_matched_mentees_requests_called_off(
+    env,
+):
+    program = await start(env)
+    for mentee in ("M170", "M171"):
+        await program.faculty(mentee)
+    await program.faculty("T170", department="Surgery")
+    await program.mentor("T170", max_mentees=2)
+    matched_request = await program.request("M170")
+    [proposed] = await program.wait_for("MatchProposed", matched_request)
+    await program.answer(proposed, accept=True)
+    await program.wait_for("MatchConfirmed", matched_request)
+    finished_request = await program.request("M171")
+    [to_finish] = await program.wait_for("MatchProposed", finished_request)
+    await program.answer(to_finish, accept=True)
+    [finished] = await program.wait_for("MatchConfirmed", finished_request)
+    await program.close_engagement(finished)
+    await wait_until_completed(program, finished_request)
+    deactivated = new_event(
+        MentorDeactivated(
+            employee_id="T170", reason_code="separated", reason="left the school"
+        ),
+        subject="T170",
+        producer="profiles",
+    )
+
+    await env.kafka.publish(env.topics.mentors, deactivated)
+
+    [cancelled] = await program.wait_for("RequestCancelled", matched_request)
+    assert cancelled.payload["reason_code"] == "mentor_unavailable"
+    assert cancelled.payload["reason"] == "your mentor is no longer available to mentor"
+    assert cancelled.payload["matched_mentor_employee_id"] == "T170"
+    assert cancelled.payload["mentee_employee_id"] == "M170"
+    assert await program.reserved("T170") == 0
+
+    # The same event again, then the mentor's own withdrawal: nothing more happens.
+    await env.kafka.publish(env.topics.mentors, deactivated)
+    await program.mentor_event(MentorWithdrawn(employee_id="T170"))
+    # Published after them for the same mentor, so handled after them.
+    await program.mentor("T170", max_mentees=2)
+
+    assert len(await program.events("RequestCancelled", matched_request)) == 1
+    assert not await program.events("RequestCancelled", finished_request)
+    assert await program.reserved("T170") == 0
+    statuses = {
+        request_id: await program.fetchval(
+            "SELECT status FROM requests WHERE request_id = $1", uuid.UUID(request_id)
+        )
+        for request_id in (matched_request, finished_request)
+    }
+    assert statuses == {matched_request: "cancelled", finished_request: "completed"}
+    assert (await program.summary())["cancelled"] == 1

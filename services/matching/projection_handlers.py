@@ -6,7 +6,7 @@ import structlog
 
 from services.matching.adapters import mentor_load, projections, requests, track_record
 from services.matching.cancelling import RequestCloser
-from services.matching.domain.cancellation import MENTEE_INACTIVE
+from services.matching.domain.cancellation import MENTEE_INACTIVE, MENTOR_UNAVAILABLE
 from services.matching.proposing import Matchmaker
 from shared.contracts.hr import EmploymentStatus
 from shared.contracts.profiles import (
@@ -111,15 +111,17 @@ class ProjectionHandlers:
         await self.matchmaker.retry_waiting(uow, topics, cause=message.envelope)
 
     async def retire_mentor(self, uow: UnitOfWork, message: Inbound) -> None:
-        """Deactivated by HR or withdrawn: their unanswered proposals move on."""
+        """Deactivated by HR or withdrawn: proposals move on, matches are called off."""
         employee_id = message.payload.employee_id
         await projections.set_mentor_active(uow.conn, employee_id, active=False)
         open_proposals = await requests.open_proposals_of(uow.conn, employee_id)
+        matched = await requests.matched_requests_of_mentor(uow.conn, employee_id)
         log.info(
             "mentor_retired",
             employee_id=employee_id,
             event_type=message.event_type,
             open_proposals=len(open_proposals),
+            matched_requests=len(matched),
         )
         for proposal_id in open_proposals:
             proposal = await requests.lock_proposal(uow.conn, proposal_id)
@@ -127,6 +129,12 @@ class ProjectionHandlers:
                 await self.matchmaker.withdraw_unanswered(
                     uow, proposal, "withdrawn", cause=message.envelope
                 )
+        for request_id in matched:
+            # The slots freed are the retired mentor's own, so no waiting
+            # request can use them: there is nothing to retry.
+            await self.closer.cancel(
+                uow, request_id, MENTOR_UNAVAILABLE, cause=message.envelope
+            )
 
     async def free_engagement_slot(self, uow: UnitOfWork, message: Inbound) -> None:
         closed: EngagementClosed = message.payload

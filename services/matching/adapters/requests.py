@@ -216,6 +216,20 @@ async def accepted_mentor(conn: asyncpg.Connection, request_id: uuid.UUID) -> st
     )
 
 
+async def matched_requests_of_mentor(
+    conn: asyncpg.Connection, mentor: str
+) -> list[uuid.UUID]:
+    """Ids of requests matched to ``mentor`` whose engagement is still open."""
+    rows = await conn.fetch(
+        "SELECT r.request_id FROM requests r"
+        " JOIN proposals p ON p.request_id = r.request_id AND p.status = 'accepted'"
+        " WHERE p.mentor_employee_id = $1 AND r.status = 'matched'"
+        " ORDER BY r.submitted_at, r.request_id",
+        mentor,
+    )
+    return [row["request_id"] for row in rows]
+
+
 async def open_proposals_of(conn: asyncpg.Connection, mentor: str) -> list[uuid.UUID]:
     rows = await conn.fetch(
         "SELECT proposal_id FROM proposals"

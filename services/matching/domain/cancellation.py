@@ -17,6 +17,11 @@ MENTEE_INACTIVE = (
     "HR reports the mentee is no longer active (separated or on leave), so the"
     " request was closed",
 )
+# Worded for the mentee, who is the one told (the mentor had their own letter).
+MENTOR_UNAVAILABLE = (
+    "mentor_unavailable",
+    "your mentor is no longer available to mentor",
+)
 
 
 @dataclass(frozen=True)
