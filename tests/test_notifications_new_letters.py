@@ -59,6 +59,7 @@ def request_cancelled(reason_code: str, *, matched: bool = True) -> dict:
     reasons = {
         "mentee_cancelled": "the mentee cancelled the request",
         "mentee_inactive": "HR reports the mentee is no longer active",
+        "mentor_unavailable": "your mentor is no longer available to mentor",
     }
     return facts(
         RequestCancelled(
@@ -75,7 +76,10 @@ def request_cancelled(reason_code: str, *, matched: bool = True) -> dict:
     )
 
 
-def session_cancelled(reason_code: str = "mentee_cancelled") -> dict:
+def session_cancelled(
+    reason_code: str = "mentee_cancelled",
+    reason: str = "the mentee cancelled the request",
+) -> dict:
     return facts(
         SessionCancelled(
             engagement_id=uuid.uuid4(),
@@ -88,7 +92,7 @@ def session_cancelled(reason_code: str = "mentee_cancelled") -> dict:
             ends_at=STARTS_AT + timedelta(hours=1),
             time_zone="America/New_York",
             reason_code=reason_code,
-            reason="the mentee cancelled the request",
+            reason=reason,
         )
     )
 
@@ -175,6 +179,35 @@ CASES = [
         request_cancelled("mentee_inactive"),
         MENTOR,
         ["will not go ahead: HR reports the mentee is no longer active"],
+    ),
+    (
+        "mentor_no_longer_available",
+        request_cancelled("mentor_unavailable"),
+        MENTEE,
+        [
+            "Lin Moreau, who agreed to mentor you on",
+            "promotion",
+            "no longer available to mentor",
+            "meeting already booked with them is cancelled",
+            "submit a new request for the same need",
+            "https://portal.med.example.edu/mentoring",
+        ],
+    ),
+    (
+        "session_cancelled",
+        session_cancelled(
+            "mentor_unavailable", "your mentor is no longer available to mentor"
+        ),
+        MENTEE,
+        ["with Lin Moreau", "cancelled: your mentor is no longer available"],
+    ),
+    (
+        "session_cancelled",
+        session_cancelled(
+            "mentor_unavailable", "your mentor is no longer available to mentor"
+        ),
+        MENTOR,
+        ["with Ada Okafor", "cancelled: as you are no longer mentoring"],
     ),
     (
         "proposal_withdrawn",
@@ -333,6 +366,33 @@ def test_an_inactive_mentees_cancellation_is_told_to_the_mentor_only():
     assert recipients("SessionCancelled", session_cancelled("mentee_inactive")) == {
         ("M1", "session_cancelled")
     }
+
+
+def test_a_mentee_whose_mentor_left_is_told_and_the_mentor_is_not_written_again():
+    unavailable = request_cancelled("mentor_unavailable")
+
+    assert recipients("RequestCancelled", unavailable) == {
+        ("E1", "mentor_no_longer_available")
+    }
+    assert recipients(
+        "SessionCancelled",
+        session_cancelled(
+            "mentor_unavailable", "your mentor is no longer available to mentor"
+        ),
+    ) == {("E1", "session_cancelled"), ("M1", "session_cancelled")}
+
+
+def test_a_letter_about_a_mentor_who_left_keeps_hr_reasons_private():
+    unavailable = {
+        **request_cancelled("mentor_unavailable"),
+        "reason": "HR reports the mentor separated",
+    }
+
+    email = render("mentor_no_longer_available", unavailable, setting_for(MENTEE))
+
+    assert email.subject == "Your mentor can no longer meet with you"
+    assert "separated" not in email.body
+    assert "HR" not in email.body
 
 
 def test_an_inactive_mentees_unmatched_request_writes_to_nobody():

@@ -27,6 +27,25 @@ def request_cancelled_mentee(facts: dict, setting: Setting) -> Email:
     )
 
 
+def mentor_no_longer_available(facts: dict, setting: Setting) -> Email:
+    """To a mentee whose mentor left; why they left stays private."""
+    mentor = setting.name_of(facts["matched_mentor_employee_id"], "your mentor")
+    return Email(
+        "Your mentor can no longer meet with you",
+        letter(
+            setting,
+            f"We are sorry to tell you that {mentor}, who agreed to mentor you on"
+            f" {topic_phrase(facts['topic'])}, is no longer available to mentor in"
+            " the program, so your mentoring with them has ended.",
+            "Any meeting already booked with them is cancelled, and a separate"
+            " message removes it from your calendar.",
+            "You are welcome to submit a new request for the same need through"
+            f" {setting.portal_line()}, and we will look for another mentor in"
+            " the same topic area.",
+        ),
+    )
+
+
 def request_cancelled_mentor(facts: dict, setting: Setting) -> Email:
     mentee = setting.name_of(facts["mentee_employee_id"], "your mentee")
     in_their_words = (
@@ -99,12 +118,13 @@ def session_cancelled(facts: dict, setting: Setting) -> Email:
         else setting.name_of(mentor_id, "your mentor")
     )
     when = meeting_time(facts["starts_at"], facts["ends_at"], facts["time_zone"])
-    why = (
-        "as you cancelled your request"
-        if setting.recipient.employee_id == mentee_id
-        and facts["reason_code"] == "mentee_cancelled"
-        else facts["reason"]
-    )
+    why = facts["reason"]
+    if setting.recipient.employee_id == mentee_id:
+        if facts["reason_code"] == "mentee_cancelled":
+            why = "as you cancelled your request"
+    elif facts["reason_code"] == "mentor_unavailable":
+        # The reason is worded for the mentee; the mentor is the one who left.
+        why = "as you are no longer mentoring in the program"
     return Email(
         f"Cancelled: micro-mentoring meeting on {topic_phrase(facts['topic'])}",
         letter(
@@ -120,6 +140,7 @@ def session_cancelled(facts: dict, setting: Setting) -> Email:
 
 LETTERS = (
     request_cancelled_mentee,
+    mentor_no_longer_available,
     request_cancelled_mentor,
     proposal_withdrawn,
     request_cancellation_rejected,

@@ -40,6 +40,8 @@ class To:
 
 # A mentee HR reports as separated or on leave is never written to about it.
 _MENTEE_STILL_ACTIVE = reason_is_not("mentee_inactive")
+# A mentor who left was told by their deactivation or withdrawal letter.
+_MENTOR_STAYED = reason_is_not("mentor_unavailable")
 
 _RULES: dict[str, tuple[To, ...]] = {
     "MentorApproved": (To("employee_id", "mentor_approved"),),
@@ -68,7 +70,16 @@ _RULES: dict[str, tuple[To, ...]] = {
             "request_cancelled_mentee",
             when=reason_is("mentee_cancelled"),
         ),
-        To("matched_mentor_employee_id", "request_cancelled_mentor"),
+        To(
+            "mentee_employee_id",
+            "mentor_no_longer_available",
+            when=reason_is("mentor_unavailable"),
+        ),
+        To(
+            "matched_mentor_employee_id",
+            "request_cancelled_mentor",
+            when=_MENTOR_STAYED,
+        ),
     ),
     "RequestCancellationRejected": (To("actor", "request_cancellation_rejected"),),
     "SessionScheduled": (
