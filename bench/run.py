@@ -48,8 +48,8 @@ async def latency(rate: float, seconds: float) -> None:
         str(result["faculty"]),
         f"{result['rss_mb']:.0f}",
     )
-    Console().print(table)
-    Console().print(
+    Console(width=160).print(table)
+    Console(width=160).print(
         f"outcomes: {result['outcomes']}; median time to the matching decision"
         f" (clock of the decision's envelope): {result['decision_p50_ms']:.1f} ms"
     )
@@ -74,7 +74,7 @@ async def hr_load(records: int) -> None:
         f"{result['ratio']:.2f}",
         f"{result['profiles_peak_rss_mb']:.0f}",
     )
-    Console().print(table)
+    Console(width=160).print(table)
 
 
 async def run_and_show(module) -> None:
