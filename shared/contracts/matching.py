@@ -136,8 +136,9 @@ class RequestCancellationRejected(Contract):
 class RequestCancelled(Contract):
     """The request is closed before its engagement ended; its slots are released.
 
-    ``reason_code`` is ``mentee_cancelled`` (the mentee asked) or
-    ``mentee_inactive`` (HR reports the mentee separated or on leave).
+    ``reason_code`` is ``mentee_cancelled`` (the mentee asked),
+    ``mentee_inactive`` (HR reports the mentee separated or on leave) or
+    ``mentor_unavailable`` (the matched mentor was deactivated or withdrew).
     ``matched_mentor_employee_id`` is set when a match had been confirmed, so
     the mentor and any engagement in progress can be told.
     """

@@ -85,8 +85,9 @@ class EngagementClosed(Contract):
 class SessionCancelled(Contract):
     """A booked meeting called off; both calendars are free again at that hour.
 
-    ``reason_code`` is the reason the engagement ended early, e.g. the
-    ``mentee_cancelled`` or ``mentee_inactive`` of the cancelled request.
+    ``reason_code`` is the reason the engagement ended early: the
+    ``mentee_cancelled``, ``mentee_inactive`` or ``mentor_unavailable`` of the
+    cancelled request.
     """
 
     engagement_id: uuid.UUID
