@@ -11,6 +11,7 @@ from services.matching.handlers import RequestHandlers
 from services.matching.projection_handlers import ProjectionHandlers
 from services.matching.proposing import Matchmaker
 from services.matching.settings import MatchingSettings
+from shared.platform.http import summary_router
 from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscription
 
 
@@ -61,16 +62,13 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
 
 
 def routers(ctx: ServiceContext) -> list[APIRouter]:
-    router = APIRouter(prefix="/v1", tags=["program"])
-
-    @router.get(
-        "/summary", summary="Counts of requests, matches, rejections and cancellations"
-    )
-    async def summary() -> dict:
-        async with ctx.db.pool.acquire() as conn:
-            return await requests.summary(conn)
-
-    return [router]
+    return [
+        summary_router(
+            ctx,
+            requests.summary,
+            description="Counts of requests, matches, rejections and cancellations",
+        )
+    ]
 
 
 definition = ServiceDefinition(

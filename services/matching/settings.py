@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import json
-
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from shared.platform.settings import ServiceSettings
+from shared.platform.settings import CatalogueSettings
 
 
-class MatchingSettings(ServiceSettings):
+class MatchingSettings(CatalogueSettings):
     """Environment variables start with ``MATCHING_`` (``MATCHING_DATABASE_URL``)."""
 
     model_config = SettingsConfigDict(env_prefix="MATCHING_", extra="ignore")
@@ -76,15 +74,6 @@ class MatchingSettings(ServiceSettings):
         ge=1,
         description="Sessions held at which the track-record signal is full.",
     )
-    extra_topic_areas: dict[str, str] = Field(
-        default_factory=dict,
-        description="JSON object of slug -> title added to the seed catalogue.",
-    )
-
-    @field_validator("extra_topic_areas", mode="before")
-    @classmethod
-    def _parse_json(cls, value: object) -> object:
-        return json.loads(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _some_weight(self) -> MatchingSettings:

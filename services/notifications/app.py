@@ -15,6 +15,7 @@ from services.notifications.time_zones import (
     also_remembering_time_zone,
 )
 from shared.contracts.routing import route_of_event
+from shared.platform.http import summary_router
 from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscription
 
 
@@ -40,14 +41,11 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
 
 
 def routers(ctx: ServiceContext) -> list[APIRouter]:
-    router = APIRouter(prefix="/v1", tags=["program"])
-
-    @router.get("/summary", summary="Counts of e-mails by delivery state")
-    async def summary() -> dict:
-        async with ctx.db.pool.acquire() as conn:
-            return await repository.summary(conn)
-
-    return [router]
+    return [
+        summary_router(
+            ctx, repository.summary, description="Counts of e-mails by delivery state"
+        )
+    ]
 
 
 definition = ServiceDefinition(

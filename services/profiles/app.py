@@ -16,6 +16,7 @@ from services.profiles.hr_feed import decode_hr_record
 from services.profiles.lifecycle import MentorLifecycleHandlers
 from services.profiles.resumption import resume_paused_mentors
 from services.profiles.settings import ProfilesSettings
+from shared.platform.http import summary_router
 from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscription
 
 
@@ -49,20 +50,20 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
     ]
 
 
+async def program_counts(conn) -> dict:
+    counts = await repository.summary(conn)
+    by_status = await mentors.count_by_status(conn)
+    counts["mentors_paused"] = by_status.get("paused", 0)
+    counts["mentors_withdrawn"] = by_status.get("withdrawn", 0)
+    counts["faculty_erased"] = await erasure.erased_count(conn)
+    return counts
+
+
 def routers(ctx: ServiceContext) -> list[APIRouter]:
-    router = APIRouter(prefix="/v1", tags=["program"])
-
-    @router.get("/summary", summary="Counts of faculty and mentor decisions")
-    async def summary() -> dict:
-        async with ctx.db.pool.acquire() as conn:
-            counts = await repository.summary(conn)
-            by_status = await mentors.count_by_status(conn)
-            counts["mentors_paused"] = by_status.get("paused", 0)
-            counts["mentors_withdrawn"] = by_status.get("withdrawn", 0)
-            counts["faculty_erased"] = await erasure.erased_count(conn)
-            return counts
-
-    return [router, directory_router(ctx)]
+    summary = summary_router(
+        ctx, program_counts, description="Counts of faculty and mentor decisions"
+    )
+    return [summary, directory_router(ctx)]
 
 
 definition = ServiceDefinition(

@@ -1,23 +1,19 @@
 from __future__ import annotations
 
-import json
-
-from pydantic import Field, field_validator
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.platform.settings import ServiceSettings
+from shared.platform.settings import CatalogueSettings
 
 
-class ProfilesSettings(ServiceSettings):
+class ProfilesSettings(CatalogueSettings):
     """Environment variables start with ``PROFILES_`` (``PROFILES_DATABASE_URL``)."""
 
     model_config = SettingsConfigDict(env_prefix="PROFILES_", extra="ignore")
 
     http_port: int = 8081
-    mentor_min_service_years: int = Field(default=5, ge=0, le=50)
-    extra_topic_areas: dict[str, str] = Field(
-        default_factory=dict,
-        description="JSON object of slug -> title added to the seed catalogue.",
+    mentor_min_service_years: int = Field(
+        default=5, ge=0, le=50, description="Years of service a mentor needs."
     )
     mentor_max_pause_days: int = Field(
         default=365, ge=1, description="Furthest resume date a pause may name."
@@ -34,8 +30,3 @@ class ProfilesSettings(ServiceSettings):
         default=3600.0, gt=0, description="How often expired personal data is erased."
     )
     poll_batch_size: int = Field(default=100, ge=1, le=10_000)
-
-    @field_validator("extra_topic_areas", mode="before")
-    @classmethod
-    def _parse_json(cls, value: object) -> object:
-        return json.loads(value) if isinstance(value, str) else value

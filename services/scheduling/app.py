@@ -9,6 +9,7 @@ from services.scheduling.cancellation import EngagementCanceller
 from services.scheduling.erasure import erase_notes_of_person
 from services.scheduling.handlers import SchedulingHandlers
 from services.scheduling.settings import SchedulingSettings
+from shared.platform.http import summary_router
 from shared.platform.runtime import ServiceContext, ServiceDefinition, Subscription
 
 
@@ -31,14 +32,11 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
 
 
 def routers(ctx: ServiceContext) -> list[APIRouter]:
-    router = APIRouter(prefix="/v1", tags=["program"])
-
-    @router.get("/summary", summary="Counts of engagements and sessions")
-    async def summary() -> dict:
-        async with ctx.db.pool.acquire() as conn:
-            return await repository.summary(conn)
-
-    return [router]
+    return [
+        summary_router(
+            ctx, repository.summary, description="Counts of engagements and sessions"
+        )
+    ]
 
 
 definition = ServiceDefinition(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+import asyncpg
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 if TYPE_CHECKING:
-    from shared.platform.runtime import ServiceRuntime
+    from shared.platform.runtime import ServiceContext, ServiceRuntime
 
 
 def health_router(runtime: ServiceRuntime) -> APIRouter:
@@ -28,5 +30,22 @@ def health_router(runtime: ServiceRuntime) -> APIRouter:
     @router.get("/metrics", summary="Prometheus metrics")
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def summary_router(
+    ctx: ServiceContext,
+    count: Callable[[asyncpg.Connection], Awaitable[dict]],
+    *,
+    description: str,
+) -> APIRouter:
+    """``GET /v1/summary``: the program's counts, read from the service's schema."""
+    router = APIRouter(prefix="/v1", tags=["program"])
+
+    @router.get("/summary", summary=description)
+    async def summary() -> dict:
+        async with ctx.db.pool.acquire() as conn:
+            return await count(conn)
 
     return router

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -50,3 +51,17 @@ class ServiceSettings(BaseSettings):
         ge=1,
         description="Longest a fetch waits for new records; bounds consume latency.",
     )
+
+
+class CatalogueSettings(ServiceSettings):
+    """Settings of a service that checks topic areas against the catalogue."""
+
+    extra_topic_areas: dict[str, str] = Field(
+        default_factory=dict,
+        description="JSON object of slug -> title added to the seed catalogue.",
+    )
+
+    @field_validator("extra_topic_areas", mode="before")
+    @classmethod
+    def _parse_json(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value

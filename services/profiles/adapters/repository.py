@@ -6,24 +6,6 @@ import asyncpg
 
 from shared.contracts.hr import FacultyRecord
 
-_UPSERT_NEWER = """
-INSERT INTO faculty (employee_id, given_name, family_name, email, department,
-    division, rank, appointment_type, service_start_date, employment_status,
-    supervisor_employee_id, record_version)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-ON CONFLICT (employee_id) DO UPDATE SET
-    given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
-    email = EXCLUDED.email, department = EXCLUDED.department,
-    division = EXCLUDED.division, rank = EXCLUDED.rank,
-    appointment_type = EXCLUDED.appointment_type,
-    service_start_date = EXCLUDED.service_start_date,
-    employment_status = EXCLUDED.employment_status,
-    supervisor_employee_id = EXCLUDED.supervisor_employee_id,
-    record_version = EXCLUDED.record_version, updated_at = now()
-WHERE faculty.record_version < EXCLUDED.record_version
-RETURNING employee_id
-"""
-
 
 async def email_owner(conn: asyncpg.Connection, email: str) -> str | None:
     return await conn.fetchval(
@@ -33,22 +15,7 @@ async def email_owner(conn: asyncpg.Connection, email: str) -> str | None:
 
 async def store_if_newer(conn: asyncpg.Connection, record: FacultyRecord) -> bool:
     """Store ``record`` unless a record of the same or a newer version is stored."""
-    stored = await conn.fetchval(
-        _UPSERT_NEWER,
-        record.employee_id,
-        record.given_name,
-        record.family_name,
-        str(record.email),
-        record.department,
-        record.division,
-        record.rank,
-        record.appointment_type.value,
-        record.service_start_date,
-        record.employment_status.value,
-        record.supervisor_employee_id,
-        record.record_version,
-    )
-    return stored is not None
+    return bool(await store_many_if_newer(conn, [record]))
 
 
 _UPSERT_MANY_NEWER = """
