@@ -131,7 +131,12 @@ class EmbeddedPostgres:
         shutil.chown(log_path, self._user, self._user)
 
     def _run(self, command: list[str]) -> None:
-        subprocess.run(command, check=True, capture_output=True, user=self._user)
+        done = subprocess.run(command, capture_output=True, user=self._user)
+        if done.returncode != 0:
+            output = (done.stderr or done.stdout).decode(errors="replace").strip()
+            raise RuntimeError(
+                f"{Path(command[0]).name} failed (exit {done.returncode}): {output}"
+            )
 
     def _accepting(self, timeout_s: float) -> bool:
         deadline = time.monotonic() + timeout_s
