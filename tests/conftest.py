@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import itertools
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
+from micromentor.embedded.ports import free_port
+from micromentor.embedded.postgres import EmbeddedPostgres
 from micromentor.embedded.topics import create_topics
 from shared.contracts.topics import Topics
 from shared.platform.logging import configure_logging
@@ -79,3 +83,19 @@ async def env(infra: Infrastructure) -> AsyncIterator[TestEnvironment]:
         for runtime in reversed(environment.runtimes):
             await runtime.stop()
         await kafka.stop()
+
+
+@pytest.fixture
+async def own_postgres(env: TestEnvironment) -> AsyncIterator[EmbeddedPostgres]:
+    """A PostgreSQL of the test's own, which the test may stop and start again."""
+    folder = Path(tempfile.mkdtemp(prefix="micromentor-outage-"))
+    postgres = EmbeddedPostgres(
+        port=free_port(), data_dir=folder / "data", durable=False
+    )
+    postgres.start()
+    try:
+        yield postgres
+    finally:
+        for runtime in list(env.runtimes):
+            await env.stop(runtime)
+        postgres.stop()

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from micromentor.embedded.ports import free_port
-from micromentor.embedded.postgres import EmbeddedPostgres
 from services.profiles.app import definition
 from services.profiles.settings import ProfilesSettings
 from shared.contracts.topics import dead_letter_topic
@@ -109,59 +105,51 @@ def _transient_retries() -> float:
     )
 
 
-async def test_while_postgresql_is_down_nothing_is_committed_or_skipped(env):
-    folder = Path(tempfile.mkdtemp(prefix="micromentor-outage-"))
-    postgres = EmbeddedPostgres(
-        port=free_port(), data_dir=folder / "data", durable=False
+async def test_while_postgresql_is_down_nothing_is_committed_or_skipped(
+    env, own_postgres
+):
+    settings = env.settings(
+        ProfilesSettings,
+        database_url=own_postgres.url(),
+        consumer_group=f"outage-{env.topics.prefix}",
     )
-    postgres.start()
-    try:
-        settings = env.settings(
-            ProfilesSettings,
-            database_url=postgres.url(),
-            consumer_group=f"outage-{env.topics.prefix}",
-        )
-        runtime = await env.start(definition, settings)
-        hr = env.topics.hr_faculty_records
-        for n in range(20):
-            await env.kafka.publish(hr, hr_record(f"A{n}"), f"A{n}")
-        await env.kafka.wait_for_events(env.topics.faculty, "FacultyProfileChanged", 20)
-        await wait_until(
-            lambda: _equals(
-                _committed(env.infra.bootstrap_servers, runtime.group_id, hr), 20
-            ),
-            what="the first 20 offsets to be committed",
-        )
-        retries_before = _transient_retries()
+    runtime = await env.start(definition, settings)
+    hr = env.topics.hr_faculty_records
+    for n in range(20):
+        await env.kafka.publish(hr, hr_record(f"A{n}"), f"A{n}")
+    await env.kafka.wait_for_events(env.topics.faculty, "FacultyProfileChanged", 20)
+    await wait_until(
+        lambda: _equals(
+            _committed(env.infra.bootstrap_servers, runtime.group_id, hr), 20
+        ),
+        what="the first 20 offsets to be committed",
+    )
+    retries_before = _transient_retries()
 
-        postgres.stop()
-        for n in range(30):
-            await env.kafka.publish(hr, hr_record(f"B{n}"), f"B{n}")
-        await wait_until(
-            lambda: _is_true(_transient_retries() > retries_before + 3),
-            what="the service to retry against the stopped database",
-        )
-        assert await _committed(env.infra.bootstrap_servers, runtime.group_id, hr) == 20
+    own_postgres.stop()
+    for n in range(30):
+        await env.kafka.publish(hr, hr_record(f"B{n}"), f"B{n}")
+    await wait_until(
+        lambda: _is_true(_transient_retries() > retries_before + 3),
+        what="the service to retry against the stopped database",
+    )
+    assert await _committed(env.infra.bootstrap_servers, runtime.group_id, hr) == 20
 
-        postgres.start()
-        await env.kafka.wait_for_events(
-            env.topics.faculty, "FacultyProfileChanged", 50, timeout_s=60
-        )
-        await wait_until(
-            lambda: _equals(
-                _committed(env.infra.bootstrap_servers, runtime.group_id, hr), 50
-            ),
-            what="all 50 offsets to be committed",
-        )
-        async with runtime.context.db.pool.acquire() as conn:
-            stored = await conn.fetchval("SELECT count(*) FROM faculty")
-        assert stored == 50
-        changes = await env.kafka.events(env.topics.faculty, "FacultyProfileChanged")
-        assert len({event.subject for event in changes}) == 50
-    finally:
-        for runtime in list(env.runtimes):
-            await env.stop(runtime)
-        postgres.stop()
+    own_postgres.start()
+    await env.kafka.wait_for_events(
+        env.topics.faculty, "FacultyProfileChanged", 50, timeout_s=60
+    )
+    await wait_until(
+        lambda: _equals(
+            _committed(env.infra.bootstrap_servers, runtime.group_id, hr), 50
+        ),
+        what="all 50 offsets to be committed",
+    )
+    async with runtime.context.db.pool.acquire() as conn:
+        stored = await conn.fetchval("SELECT count(*) FROM faculty")
+    assert stored == 50
+    changes = await env.kafka.events(env.topics.faculty, "FacultyProfileChanged")
+    assert len({event.subject for event in changes}) == 50
 
 
 async def _equals(value, expected) -> bool:

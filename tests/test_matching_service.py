@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -13,8 +11,6 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.partitioner import DefaultPartitioner
 from fastapi import FastAPI
 
-from micromentor.embedded.ports import free_port
-from micromentor.embedded.postgres import EmbeddedPostgres
 from services.matching.app import definition, routers
 from services.matching.metrics import EXPIRY_POLL_FAILURES
 from services.matching.settings import MatchingSettings
@@ -555,43 +551,30 @@ async def test_an_unanswered_proposal_expires_and_the_next_mentor_is_asked(env):
     assert await program.reserved("T901") == 0
 
 
-async def test_proposals_still_expire_after_a_database_outage(env):
-    folder = Path(tempfile.mkdtemp(prefix="micromentor-matching-outage-"))
-    postgres = EmbeddedPostgres(
-        port=free_port(), data_dir=folder / "data", durable=False
+async def test_proposals_still_expire_after_a_database_outage(env, own_postgres):
+    program = await start(
+        env,
+        database_url=own_postgres.url(),
+        consumer_group=f"outage-{env.topics.prefix}",
+        proposal_expiry_hours=0.002,
     )
-    postgres.start()
-    try:
-        program = await start(
-            env,
-            database_url=postgres.url(),
-            consumer_group=f"outage-{env.topics.prefix}",
-            proposal_expiry_hours=0.002,
-        )
-        await program.faculty("M910")
-        for mentor in ("T910", "T911"):
-            await program.faculty(mentor, department="Surgery")
-            await program.mentor(mentor)
-        request_id = await program.request("M910")
-        [first] = await program.wait_for("MatchProposed", request_id)
-        failures_before = expiry_poll_failures()
+    await program.faculty("M910")
+    for mentor in ("T910", "T911"):
+        await program.faculty(mentor, department="Surgery")
+        await program.mentor(mentor)
+    request_id = await program.request("M910")
+    [first] = await program.wait_for("MatchProposed", request_id)
+    failures_before = expiry_poll_failures()
 
-        postgres.stop()
-        await wait_until(
-            lambda: is_true(expiry_poll_failures() > failures_before),
-            what="the expiry poller to fail against the stopped database",
-        )
-        postgres.start()
+    own_postgres.stop()
+    await wait_until(
+        lambda: is_true(expiry_poll_failures() > failures_before),
+        what="the expiry poller to fail against the stopped database",
+    )
+    own_postgres.start()
 
-        [_, second] = await program.wait_for("MatchProposed", request_id, 2)
-        assert (
-            second.payload["mentor_employee_id"]
-            != (first.payload["mentor_employee_id"])
-        )
-    finally:
-        for runtime in list(env.runtimes):
-            await env.stop(runtime)
-        postgres.stop()
+    [_, second] = await program.wait_for("MatchProposed", request_id, 2)
+    assert second.payload["mentor_employee_id"] != (first.payload["mentor_employee_id"])
 
 
 def expiry_poll_failures() -> float:

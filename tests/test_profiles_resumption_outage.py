@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from micromentor.embedded.ports import free_port
-from micromentor.embedded.postgres import EmbeddedPostgres
 from services.profiles.app import definition
 from services.profiles.settings import ProfilesSettings
 from shared.contracts.profiles import MentorPauseRequested
@@ -38,18 +34,15 @@ async def _event(env, topic: str, event_type: str) -> bool:
     return bool(await env.kafka.events(topic, event_type))
 
 
-async def test_the_resume_poller_retries_through_an_outage_and_then_resumes(env):
+async def test_the_resume_poller_retries_through_an_outage_and_then_resumes(
+    env, own_postgres
+):
     capture = _Lines()
     logging.getLogger().addHandler(capture)
-    folder = Path(tempfile.mkdtemp(prefix="micromentor-resume-outage-"))
-    postgres = EmbeddedPostgres(
-        port=free_port(), data_dir=folder / "data", durable=False
-    )
-    postgres.start()
     try:
         settings = env.settings(
             ProfilesSettings,
-            database_url=postgres.url(),
+            database_url=own_postgres.url(),
             consumer_group=f"resume-outage-{env.topics.prefix}",
             resume_poll_interval_s=0.2,
         )
@@ -71,14 +64,14 @@ async def test_the_resume_poller_retries_through_an_outage_and_then_resumes(env)
         await env.kafka.publish(env.topics.mentor_submissions, pause)
         await env.kafka.wait_for_events(env.topics.mentors, "MentorPaused")
 
-        postgres.stop()
+        own_postgres.stop()
         failures = await wait_until(
             lambda: _at_least(
                 capture.about("poll_failed_will_retry", "resume_paused_mentors"), 3
             ),
             what="the poller to retry against the stopped database",
         )
-        postgres.start()
+        own_postgres.start()
 
         async def timer_made_due() -> bool:
             try:
@@ -98,9 +91,6 @@ async def test_the_resume_poller_retries_through_an_outage_and_then_resumes(env)
         assert capture.about("poll_recovered", "resume_paused_mentors")
     finally:
         logging.getLogger().removeHandler(capture)
-        for runtime in list(env.runtimes):
-            await env.stop(runtime)
-        postgres.stop()
 
 
 async def _at_least(items, count: int):
