@@ -5,13 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.partitioner import DefaultPartitioner
-from fastapi import FastAPI
 
-from services.matching.app import definition, routers
+from services.matching.app import definition
 from services.matching.metrics import EXPIRY_POLL_FAILURES
 from services.matching.settings import MatchingSettings
 from shared.contracts.matching import (
@@ -34,6 +32,7 @@ from shared.envelope import Envelope, new_event
 from shared.platform.runtime import ServiceRuntime
 from tests.factories import portal_event
 from tests.kafka import wait_until
+from tests.service_http import summary_of
 
 TOPIC = "academic-promotion"
 AVAILABILITY = {
@@ -249,16 +248,7 @@ class Program:
         )
 
     async def summary(self) -> dict:
-        app = FastAPI()
-        for router in routers(self.runtime.context):
-            app.include_router(router)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://matching"
-        ) as client:
-            response = await client.get("/v1/summary")
-        response.raise_for_status()
-        return response.json()
+        return await summary_of(self.runtime)
 
 
 async def start(env, **overrides) -> Program:

@@ -7,9 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from email import policy
 
-import httpx
 import pytest
-from fastapi import FastAPI
 from icalendar import Calendar
 
 from micromentor.embedded.ports import free_port
@@ -21,6 +19,7 @@ from shared.contracts.profiles import FacultyProfileChanged
 from shared.contracts.scheduling import SessionCompleted, SessionScheduled
 from shared.envelope import new_event
 from tests.kafka import wait_until
+from tests.service_http import summary_of
 
 
 @pytest.fixture
@@ -122,17 +121,6 @@ async def mail_count(server: EmbeddedSmtp, count: int) -> list:
         return found if len(found) >= count else None
 
     return await wait_until(arrived, what=f"{count} e-mails at the SMTP server")
-
-
-async def summary_of(runtime) -> dict:
-    app = FastAPI()
-    for router in definition.routers(runtime.context):
-        app.include_router(router)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
-        response = await http.get("/v1/summary")
-    response.raise_for_status()
-    return response.json()
 
 
 async def summary_is(

@@ -10,16 +10,12 @@ import structlog
 
 from services.profiles.app import definition
 from services.profiles.settings import ProfilesSettings
-from shared.platform.http import health_router
 from tests.factories import hr_record, volunteered
+from tests.service_http import service_client
 
 
 def _client(runtime) -> httpx.AsyncClient:
-    from fastapi import FastAPI
-
-    app = FastAPI()
-    app.include_router(health_router(runtime))
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t")
+    return service_client(runtime)
 
 
 async def test_readiness_reports_kafka_and_postgresql_and_metrics_count_events(env):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from fastapi import FastAPI
 
 from services.profiles.app import definition
 from services.profiles.settings import ProfilesSettings
@@ -14,6 +13,7 @@ from shared.contracts.scheduling import EngagementClosed, EngagementOpened
 from shared.envelope import new_event
 from tests.factories import hr_record, portal_event, volunteered
 from tests.kafka import wait_until
+from tests.service_http import service_client
 
 HR_ONLY_FIELDS = {
     "email",
@@ -26,10 +26,7 @@ HR_ONLY_FIELDS = {
 
 
 def _client(runtime) -> httpx.AsyncClient:
-    app = FastAPI()
-    for router in definition.routers(runtime.context):
-        app.include_router(router)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t")
+    return service_client(runtime)
 
 
 async def _mentor_approved(env, employee_id: str) -> bool:

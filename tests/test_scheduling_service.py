@@ -7,9 +7,6 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-import httpx
-from fastapi import FastAPI
-
 from services.scheduling.app import definition
 from services.scheduling.settings import SchedulingSettings
 from shared.contracts.matching import MatchConfirmed
@@ -17,6 +14,7 @@ from shared.contracts.scheduling import SessionReported
 from shared.envelope import new_event
 from tests.factories import portal_event
 from tests.kafka import wait_until
+from tests.service_http import summary_of
 
 WEEKDAY_MORNINGS = {
     "time_zone": "America/New_York",
@@ -50,17 +48,6 @@ def session_reported(scheduled, *, actor: str, rating: int | None = 5):
     return portal_event(
         SessionReported, fields, subject=fields["engagement_id"], actor=actor
     )
-
-
-async def summary_of(runtime) -> dict:
-    app = FastAPI()
-    for router in definition.routers(runtime.context):
-        app.include_router(router)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
-        response = await http.get("/v1/summary")
-    response.raise_for_status()
-    return response.json()
 
 
 def parsed(value: str) -> datetime:

@@ -198,7 +198,9 @@ class ServiceRuntime:
             checks["database"] = True
         return checks
 
-    def http_app(self) -> FastAPI:
+    def http_app(self, *, owns_runtime: bool = True) -> FastAPI:
+        """The service's HTTP app; with ``owns_runtime`` it starts and stops it."""
+
         @contextlib.asynccontextmanager
         async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
             await self.start()
@@ -209,7 +211,7 @@ class ServiceRuntime:
 
         app = FastAPI(
             title=f"micromentor {self.definition.name}",
-            lifespan=lifespan,
+            lifespan=lifespan if owns_runtime else None,
         )
         app.include_router(health_router(self))
         for router in self.definition.routers(self.context):
