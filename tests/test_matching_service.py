@@ -10,7 +10,6 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.partitioner import DefaultPartitioner
 
 from services.matching.app import definition
-from services.matching.metrics import EXPIRY_POLL_FAILURES
 from services.matching.settings import MatchingSettings
 from shared.contracts.matching import (
     ProposalAccepted,
@@ -29,6 +28,7 @@ from shared.contracts.profiles import (
 )
 from shared.contracts.scheduling import EngagementClosed
 from shared.envelope import Envelope, new_event
+from shared.platform.metrics import POLL_FAILURES
 from shared.platform.runtime import ServiceRuntime
 from tests.factories import portal_event
 from tests.kafka import wait_until
@@ -570,9 +570,10 @@ async def test_proposals_still_expire_after_a_database_outage(env, own_postgres)
 def expiry_poll_failures() -> float:
     return sum(
         sample.value
-        for metric in EXPIRY_POLL_FAILURES.collect()
+        for metric in POLL_FAILURES.collect()
         for sample in metric.samples
         if sample.name.endswith("_total")
+        and sample.labels["task"] == "expire_proposals"
     )
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import structlog
 
 from services.matching.adapters import requests
-from services.matching.metrics import EXPIRY_POLL_FAILURES
 from services.matching.proposing import Matchmaker
-from shared.platform.errors import backoff_delay
+from shared.platform.polling import poll_forever
 from shared.platform.runtime import ServiceContext
 
 log = structlog.get_logger(__name__)
@@ -18,32 +15,18 @@ log = structlog.get_logger(__name__)
 async def expire_proposals(ctx: ServiceContext) -> None:
     """Expire due proposals one transaction each; outages are logged and retried."""
     matchmaker = Matchmaker(ctx.settings, ctx.topics)
-    failures = 0
-    while True:
-        try:
-            expired = await expire_one_due_proposal(ctx, matchmaker)
-            failures = 0
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:
-            failures += 1
-            EXPIRY_POLL_FAILURES.inc()
-            delay = backoff_delay(
-                failures,
-                initial=ctx.settings.retry_initial_backoff_s,
-                maximum=ctx.settings.retry_max_backoff_s,
-            )
-            log.warning(
-                "proposal_expiry_failed_will_retry",
-                error_class=type(error).__name__,
-                error=str(error)[:500],
-                attempt=failures,
-                retry_in_s=round(delay, 2),
-            )
-            await asyncio.sleep(delay)
-            continue
-        if not expired:
-            await asyncio.sleep(ctx.settings.expiry_poll_interval_s)
+
+    async def expire_next() -> int:
+        return int(await expire_one_due_proposal(ctx, matchmaker))
+
+    await poll_forever(
+        expire_next,
+        task="expire_proposals",
+        interval_s=ctx.settings.expiry_poll_interval_s,
+        batch_size=1,
+        initial_backoff_s=ctx.settings.retry_initial_backoff_s,
+        max_backoff_s=ctx.settings.retry_max_backoff_s,
+    )
 
 
 async def expire_one_due_proposal(ctx: ServiceContext, matchmaker: Matchmaker) -> bool:

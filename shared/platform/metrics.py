@@ -35,3 +35,8 @@ OUTBOX_BACKLOG = Gauge(
     "Outbox rows committed but not yet confirmed by the broker.",
     ["service"],
 )
+POLL_FAILURES = Counter(
+    "micromentor_poll_failures_total",
+    "Failed passes of a background poller (expiries, resumptions, e-mail), by task.",
+    ["task"],
+)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 
 from shared.platform.errors import backoff_delay
+from shared.platform.metrics import POLL_FAILURES
 
 log = structlog.get_logger(__name__)
 
@@ -35,6 +36,7 @@ async def poll_forever(
             raise
         except Exception as error:
             failures += 1
+            POLL_FAILURES.labels(task).inc()
             delay = backoff_delay(
                 failures, initial=initial_backoff_s, maximum=max_backoff_s
             )
