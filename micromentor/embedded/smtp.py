@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
@@ -22,7 +23,8 @@ class MailFolder:
         content = envelope.original_content or envelope.content
         if isinstance(content, str):
             content = content.encode()
-        name = f"{uuid.uuid7() if hasattr(uuid, 'uuid7') else uuid.uuid1()}.eml"
+        # Nanoseconds first, so names sort in arrival order.
+        name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.eml"
         temporary = self.folder / f".{name}.tmp"
         temporary.write_bytes(content)
         temporary.rename(self.folder / name)
