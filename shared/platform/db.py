@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import AsyncIterator
@@ -97,8 +98,14 @@ class Database:
         async with self.pool.acquire(timeout=2) as conn:
             await conn.fetchval("SELECT 1", timeout=2)
 
-    async def close(self) -> None:
-        await self.pool.close()
+    async def close(self, *, within_s: float = 10.0) -> None:
+        """Close gracefully; connections still busy after ``within_s`` are cut."""
+        try:
+            async with asyncio.timeout(within_s):
+                await self.pool.close()
+        except TimeoutError:
+            self.pool.terminate()
+            raise
 
 
 def lock_key(name: str) -> int:

@@ -151,8 +151,11 @@ class OutboxRelay:
         return confirmed
 
     async def _wait_for_work(self) -> None:
+        # asyncio.timeout rather than wait_for: on Python 3.11 wait_for can
+        # swallow a cancellation that arrives as the event is set.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
+            async with asyncio.timeout(self._poll_interval_s):
+                await self._wake.wait()
         self._wake.clear()
 
     async def _listen(self) -> None:

@@ -25,6 +25,7 @@ from shared.platform.inbound import Decoder, SubmittedTopic, envelope_decoder
 from shared.platform.migrator import apply_migrations, load_migrations
 from shared.platform.outbox import OutboxRelay
 from shared.platform.settings import ServiceSettings
+from shared.platform.tasks import cancel_and_wait, finish_within
 
 log = structlog.get_logger(__name__)
 
@@ -173,19 +174,22 @@ class ServiceRuntime:
         self._tasks.append(task)
 
     async def stop(self) -> None:
+        """Stop consuming, then background tasks, producer and pool.
+
+        Each step has a deadline, so a stuck step is reported and the rest
+        still run: the process always gets to exit.
+        """
         log.info("service_stopping")
         if self.broker is not None:
-            await self.broker.stop()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await finish_within(self.broker.stop(), seconds=15, what="kafka_consumer")
+        await cancel_and_wait(self._tasks, within_s=10)
         self._tasks.clear()
-        with contextlib.suppress(Exception):
-            await self.context.producer.stop()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.context.db.close(), 10)
+        producer = getattr(self.context, "producer", None)
+        if producer is not None:
+            await finish_within(producer.stop(), seconds=15, what="kafka_producer")
+        db = getattr(self.context, "db", None)
+        if db is not None:
+            await finish_within(db.close(within_s=10), seconds=12, what="database_pool")
         log.info("service_stopped")
 
     async def readiness(self) -> dict[str, bool]:
