@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import asyncpg
 
@@ -21,8 +21,28 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+class _StatelessConnection(asyncpg.Connection):
+    """A pooled connection that is handed back without a reset round trip.
+
+    asyncpg resets session state (advisory locks, LISTEN, SET, cursors) each
+    time a connection returns to the pool, at the cost of one round trip per
+    transaction. Services keep no session state on pooled connections: locks
+    are transaction-scoped (the migrator unlocks its own), the relay listens
+    on a connection of its own, and settings come from the connection start.
+    An open transaction is still rolled back on release.
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 async def create_pool(
-    dsn: str, *, schema: str, min_size: int = 2, max_size: int = 10
+    dsn: str,
+    *,
+    schema: str,
+    min_size: int = 2,
+    max_size: int = 10,
+    server_settings: Mapping[str, str] | None = None,
 ) -> asyncpg.Pool:
     """A pool whose connections see the service's own schema first."""
     return await asyncpg.create_pool(
@@ -30,8 +50,13 @@ async def create_pool(
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
-        server_settings={"search_path": schema, "application_name": schema},
+        server_settings={
+            "search_path": schema,
+            "application_name": schema,
+            **(server_settings or {}),
+        },
         command_timeout=60,
+        connection_class=_StatelessConnection,
     )
 
 
@@ -40,8 +65,6 @@ class UnitOfWork:
     """One transaction: the state change and the events it emits commit together."""
 
     conn: asyncpg.Connection
-    outbox_channel: str
-    _emitted: int = field(default=0)
 
     async def emit(self, topic: str, event: Envelope) -> None:
         await self.conn.execute(
@@ -53,7 +76,6 @@ class UnitOfWork:
             event.event_type,
             event.to_bytes(),
         )
-        self._emitted += 1
 
     async def emit_many(self, topic: str, events: list[Envelope]) -> None:
         """Append several events in one statement, in list order."""
@@ -69,11 +91,6 @@ class UnitOfWork:
             [event.event_type for event in events],
             [event.to_bytes() for event in events],
         )
-        self._emitted += len(events)
-
-    @property
-    def emitted(self) -> int:
-        return self._emitted
 
 
 class Database:
@@ -83,16 +100,13 @@ class Database:
         self.pool = pool
         self.dsn = dsn
         self.schema = schema
+        # Outbox inserts notify this channel (a trigger in the platform schema).
         self.outbox_channel = f"{schema}_outbox"
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
         async with self.pool.acquire() as conn, conn.transaction():
-            uow = UnitOfWork(conn, self.outbox_channel)
-            yield uow
-            if uow.emitted:
-                # Delivered at commit, so the relay wakes only for committed rows.
-                await conn.execute("SELECT pg_notify($1, '')", self.outbox_channel)
+            yield UnitOfWork(conn)
 
     async def ping(self) -> None:
         async with self.pool.acquire(timeout=2) as conn:
