@@ -714,7 +714,7 @@ async def test_faculty_changes_arriving_together_leave_everyone_at_their_newest(
 async def test_requests_racing_for_the_last_slots_never_exceed_capacity(env):
     program = await start(env)
     second_replica = await env.start(definition, program.runtime.settings)
-    await both_replicas_joined(env, second_replica.group_id)
+    await both_replicas_joined(env, second_replica)
     mentees = [f"M98{n}" for n in range(6)]
     for mentee in mentees:
         await program.faculty(mentee)
@@ -743,7 +743,9 @@ def request_id_on_partition(partition: int, partitions: int = 3) -> str:
             return request_id
 
 
-async def both_replicas_joined(env, group_id: str) -> None:
+async def both_replicas_joined(env, replica) -> None:
+    """Both processes' consumers are members of the group, partitions shared out."""
+    group_id, expected = replica.group_id, 2 * replica.settings.kafka_consumers
     admin = AIOKafkaAdminClient(bootstrap_servers=env.infra.bootstrap_servers)
     await admin.start()
     try:
@@ -752,9 +754,9 @@ async def both_replicas_joined(env, group_id: str) -> None:
             [described] = await admin.describe_consumer_groups([group_id])
             [group] = described.groups
             state, members = group[2], group[5]
-            return state == "Stable" and len(members) == 2
+            return state == "Stable" and len(members) == expected
 
-        await wait_until(joined, what="two replicas in the consumer group")
+        await wait_until(joined, what=f"{expected} consumers of two replicas")
     finally:
         await admin.close()
 

@@ -18,6 +18,7 @@ from faststream.kafka.annotations import KafkaMessage
 from shared.contracts.routing import ROUTES
 from shared.contracts.topics import Topics
 from shared.platform.batch import BatchApplier, BatchHandler
+from shared.platform.commits import OffsetCommitter
 from shared.platform.consumer import Handler, MessageProcessor, RetryPolicy
 from shared.platform.db import Database, create_pool
 from shared.platform.http import health_router
@@ -62,6 +63,8 @@ class ServiceDefinition:
     background: Sequence[Callable[[ServiceContext], Awaitable[None]]] = ()
     routers: Callable[[ServiceContext], Sequence[APIRouter]] = lambda _ctx: ()
     batch_size: int = 1000
+    database_settings: Mapping[str, str] = field(default_factory=dict)
+    """PostgreSQL settings for the service's connections (``plan_cache_mode``...)."""
 
 
 class ServiceRuntime:
@@ -78,6 +81,7 @@ class ServiceRuntime:
         self.broker: KafkaBroker | None = None
         self._tasks: list[asyncio.Task] = []
         self.relay: OutboxRelay | None = None
+        self.commits = OffsetCommitter(max_backoff_s=settings.retry_max_backoff_s)
 
     @property
     def group_id(self) -> str:
@@ -93,6 +97,7 @@ class ServiceRuntime:
             schema=name,
             min_size=settings.db_pool_min_size,
             max_size=settings.db_pool_max_size,
+            server_settings=self.definition.database_settings,
         )
         ctx.db = Database(pool, dsn=settings.database_url, schema=name)
         migrations = load_migrations("platform", "shared.platform.migrations")
@@ -109,6 +114,10 @@ class ServiceRuntime:
         await ctx.producer.start()
         self.broker = self._build_broker()
         await self.broker.start()
+        # Consumers are started together, so they join the group in one
+        # rebalance rather than one after another.
+        consumers = self._subscribe(self.broker)
+        await asyncio.gather(*(consumer.start() for consumer in consumers))
         self.relay = OutboxRelay(
             service=name,
             db=ctx.db,
@@ -123,8 +132,8 @@ class ServiceRuntime:
         log.info("service_started", consumer_group=self.group_id)
 
     def _build_broker(self) -> KafkaBroker:
-        settings, ctx = self.settings, self.context
-        broker = KafkaBroker(
+        settings = self.settings
+        return KafkaBroker(
             settings.kafka_bootstrap_servers,
             client_id=f"micromentor-{self.definition.name}",
             graceful_timeout=10.0,
@@ -132,6 +141,10 @@ class ServiceRuntime:
             log_level=logging.DEBUG,
             request_timeout_ms=settings.kafka_request_timeout_ms,
         )
+
+    def _subscribe(self, broker: KafkaBroker) -> list:
+        """The service's consumers on a running broker, not started yet."""
+        settings, ctx = self.settings, self.context
         retry = RetryPolicy(
             initial_s=settings.retry_initial_backoff_s,
             maximum_s=settings.retry_max_backoff_s,
@@ -157,16 +170,17 @@ class ServiceRuntime:
                 batch_appliers[subscription.topic] = BatchApplier(
                     processor, subscription.batch_handler
                 )
-        if processors:
-            _subscribe(
-                broker,
-                self.group_id,
-                processors,
-                batch_appliers,
-                settings,
-                self.definition.batch_size,
-            )
-        return broker
+        if not processors:
+            return []
+        return _subscribe(
+            broker,
+            self.group_id,
+            processors,
+            batch_appliers,
+            self.commits,
+            settings,
+            self.definition.batch_size,
+        )
 
     def _spawn(self, coroutine: Awaitable[None], name: str) -> None:
         task = asyncio.create_task(coroutine, name=name)
@@ -180,9 +194,10 @@ class ServiceRuntime:
         still run: the process always gets to exit.
         """
         log.info("service_stopping")
+        await self.commits.flush(within_s=5)
         if self.broker is not None:
             await finish_within(self.broker.stop(), seconds=15, what="kafka_consumer")
-        await cancel_and_wait(self._tasks, within_s=10)
+        await cancel_and_wait([*self._tasks, *self.commits.tasks], within_s=10)
         self._tasks.clear()
         producer = getattr(self.context, "producer", None)
         if producer is not None:
@@ -228,13 +243,15 @@ def _subscribe(
     group_id: str,
     processors: Mapping[str, MessageProcessor],
     batch_appliers: Mapping[str, BatchApplier],
+    commits: OffsetCommitter,
     settings: ServiceSettings,
     batch_size: int,
-) -> None:
-    """One consumer per service for all its topics: one group join, one rebalance.
+) -> list:
+    """``kafka_consumers`` consumers in the service's group, each on all its topics.
 
-    A service with a bulk feed takes up to ``batch_size`` records per poll;
-    the others take one record at a time.
+    Each consumer applies the records of its partitions one poll at a time, in
+    order; the consumers run side by side. A service with a bulk feed takes up
+    to ``batch_size`` records per poll; the others take one record at a time.
     """
     options: dict = {
         "group_id": group_id,
@@ -254,21 +271,20 @@ def _subscribe(
             decoder=_raw_records,
         )
 
-    crashes = 0
+    crashes: dict[object, int] = {}  # consecutive crashes, by consumer
 
     async def consume(msg: KafkaMessage) -> None:
-        nonlocal crashes
         records = msg.raw_message if batched else (msg.raw_message,)
         if not records:
             return
         try:
             await _process(records, processors, batch_appliers)
-            crashes = 0
+            crashes.pop(msg.consumer, None)
         except Exception as error:
             # Processors dead-letter what they cannot apply, so this is a bug.
             # Rewind to the first record of the poll rather than move past it.
-            crashes += 1
-            delay = min(settings.retry_max_backoff_s, 0.5 * 2 ** min(crashes, 10))
+            crashes[msg.consumer] = attempt = crashes.get(msg.consumer, 0) + 1
+            delay = min(settings.retry_max_backoff_s, 0.5 * 2 ** min(attempt, 10))
             log.error(
                 "message_processing_crashed_will_retry",
                 error_class=type(error).__name__,
@@ -282,13 +298,16 @@ def _subscribe(
             await msg.nack()
             await asyncio.sleep(delay)
             return
-        try:
-            await msg.ack()
-        except Exception as error:
-            # The effect is committed; a redelivery is recognised by the inbox.
-            log.warning("offset_commit_failed", error=str(error))
+        commits.applied(msg.consumer, records)
 
-    broker.subscriber(*processors, **options)(consume)
+    consumers = []
+    for index in range(settings.kafka_consumers):
+        consumer = broker.subscriber(
+            *processors, **{**options, "title": f"{group_id}#{index}"}
+        )
+        consumer(consume)
+        consumers.append(consumer)
+    return consumers
 
 
 async def _process(

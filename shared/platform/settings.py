@@ -46,6 +46,16 @@ class ServiceSettings(BaseSettings):
         default=10_000, ge=1000, description="Consumer group session timeout."
     )
     kafka_heartbeat_interval_ms: int = Field(default=3_000, ge=100)
+    kafka_consumers: int = Field(
+        default=3,
+        ge=1,
+        le=32,
+        description=(
+            "Consumers this process runs in its group. Each takes its own share of"
+            " the partitions and applies its messages in order, so different"
+            " partitions are applied at the same time."
+        ),
+    )
     kafka_fetch_max_wait_ms: int = Field(
         default=50,
         ge=1,
