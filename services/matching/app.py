@@ -77,6 +77,10 @@ definition = ServiceDefinition(
     subscriptions=subscriptions,
     background=(expire_proposals,),
     routers=routers,
+    # Planning the candidate search anew for each request costs more than
+    # running it. Its plan walks the same indexes whatever the topic or mentee,
+    # so the prepared statement's generic plan is kept.
+    database_settings={"plan_cache_mode": "force_generic_plan"},
 )
 
 __all__ = ["MatchingSettings", "definition"]

@@ -36,8 +36,8 @@ _ONE_MENTOR = "SELECT * FROM mentors WHERE employee_id = {id} OFFSET 0"
 # Mentors scored for one request, and how far down the topic's least recently
 # asked mentors the search looks for them. Both bound a proposal's cost however
 # many mentors offer the topic.
-POOL_SIZE = 200
-NEAREST = 500
+POOL_SIZE = 100
+NEAREST = 300
 
 # The pool scored for a request: the first POOL_SIZE mentors who pass the hard
 # rules among the NEAREST least recently asked on the topic (an ordered index
