@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import Field, field_validator
 
 from shared.contracts.common import MAX_BIGINT, Contract, EmployeeId
+from shared.contracts.email import EmailAddress
 
 
 class AppointmentType(StrEnum):
@@ -33,7 +34,7 @@ class FacultyRecord(Contract):
     employee_id: EmployeeId
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
-    email: EmailStr
+    email: EmailAddress
     department: str = Field(min_length=1, max_length=120)
     division: str | None = Field(default=None, max_length=120)
     rank: str = Field(min_length=1, max_length=80)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import EmailStr, Field, model_validator
+from pydantic import Field, model_validator
 
 from shared.contracts.common import (
     Contract,
@@ -15,6 +15,7 @@ from shared.contracts.common import (
     TopicSlug,
     WeeklyAvailability,
 )
+from shared.contracts.email import EmailAddress
 from shared.contracts.hr import AppointmentType, EmploymentStatus
 
 
@@ -58,7 +59,7 @@ class FacultyProfileChanged(Contract):
     employee_id: EmployeeId
     given_name: str
     family_name: str
-    email: EmailStr
+    email: EmailAddress
     department: str
     division: str | None = None
     rank: str

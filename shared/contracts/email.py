@@ -1,0 +1,58 @@
+"""E-mail addresses in contracts: checked like pydantic's EmailStr, faster.
+
+Almost every address a medical school's HR system holds is plain ASCII
+(``jane.doe@med.example.edu``). Those are recognised by one regular
+expression; everything else (non-ASCII, quoted local parts, punycode labels,
+unusual lengths) goes to email-validator, which decides and explains. The
+plain form accepted here is a subset of what email-validator accepts, and it
+normalises the same way (domain in lower case), as the tests check.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
+from pydantic import AfterValidator, WithJsonSchema
+from pydantic.networks import validate_email
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_TOP_LABEL = (
+    r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z])?"  # ends with a letter, as TLDs do
+)
+_PLAIN = re.compile(
+    rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>(?:{_LABEL}\.)+{_TOP_LABEL})"
+)
+_SPECIAL_USE = tuple(SPECIAL_USE_DOMAIN_NAMES)
+
+
+def _plain(address: str) -> str | None:
+    """``address`` normalised when it is plainly valid, else None (undecided)."""
+    if len(address) > 254:
+        return None
+    match = _PLAIN.fullmatch(address)
+    if match is None:
+        return None
+    local, domain = match["local"], match["domain"].lower()
+    if len(local) > 64 or "--" in domain:
+        return None
+    if any(domain == name or domain.endswith("." + name) for name in _SPECIAL_USE):
+        return None
+    return f"{local}@{domain}"
+
+
+def checked_email(address: str) -> str:
+    plain = _plain(address)
+    if plain is not None:
+        return plain
+    return validate_email(address)[1]
+
+
+EmailAddress = Annotated[
+    str,
+    AfterValidator(checked_email),
+    WithJsonSchema({"type": "string", "format": "email"}),
+]
+"""An e-mail address, returned normalised (the domain in lower case)."""

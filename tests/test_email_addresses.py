@@ -1,0 +1,127 @@
+"""The fast e-mail check agrees with email-validator wherever it decides."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from pydantic import ValidationError
+from pydantic.networks import validate_email
+
+from shared.contracts.email import _plain, checked_email
+from shared.contracts.hr import FacultyRecord
+
+_PIECES = [
+    *"abcdexyzABCXYZ0189",
+    *".-_+'!#$%&*/=?^`{|}~",
+    "@",
+    "..",
+    "--",
+    "xn--",
+    "é",
+    "ß",
+    " ",
+    '"',
+    "(",
+    "[",
+    "\\",
+    ".test",
+    ".local",
+    ".edu",
+    ".example.edu",
+    "localhost",
+    "med",
+]
+
+
+def _reference(address: str) -> str | None:
+    try:
+        return validate_email(address)[1]
+    except Exception:
+        return None
+
+
+_PLAIN_PIECES = [*"abcxyzABZ019", *".-_+'", ".edu", "med", "xn--", "--"]
+
+
+def _candidates(count: int) -> list[str]:
+    """Random addresses: half from plain characters, half from anything."""
+    generator = random.Random(20261204)
+    addresses = []
+    for index in range(count):
+        pieces = _PLAIN_PIECES if index % 2 else _PIECES
+        local = "".join(generator.choices(pieces, k=generator.randint(1, 8)))
+        domain = "".join(generator.choices(pieces, k=generator.randint(1, 8)))
+        if generator.random() < 0.5:
+            domain = domain.strip(".-@ ") + generator.choice(
+                [".edu", ".org", ".example.edu", ".c0m", ".9", ".a-b"]
+            )
+        addresses.append(f"{local}@{domain}")
+    return addresses
+
+
+def test_every_plain_address_the_fast_check_accepts_email_validator_accepts_alike():
+    plain = 0
+    for address in _candidates(30_000):
+        fast = _plain(address)
+        if fast is None:
+            continue
+        plain += 1
+        assert _reference(address) == fast, address
+    # The generator must exercise the fast path, not only the fallback.
+    assert plain > 2_000
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Jane.Doe@Med.Example.EDU",
+        "o'brien+mentoring@dept.med.example.edu",
+        "a@b.co",
+        "é@example.org",
+        "user@xn--bcher-kva.de",
+        "a" * 64 + "@example.edu",
+        "a" * 65 + "@example.edu",
+        "x@" + "d" * 63 + ".edu",
+        "x@" + "d" * 64 + ".edu",
+        "x@" + ".".join(["d" * 60] * 5) + ".edu",
+        "a..b@example.edu",
+        ".a@example.edu",
+        "a.@example.edu",
+        "a@-b.edu",
+        "a@b-.edu",
+        "a@b",
+        "a@1.2",
+        "a@example.test",
+        "a@mail.localhost",
+        "a@[127.0.0.1]",
+        '"quoted"@example.edu',
+        "no-at-sign.example.edu",
+    ],
+)
+def test_the_contract_check_decides_exactly_as_email_validator(address):
+    expected = _reference(address)
+    if expected is None:
+        with pytest.raises(Exception, match="not a valid email address"):
+            checked_email(address)
+    else:
+        assert checked_email(address) == expected
+
+
+def test_a_faculty_record_with_a_bad_address_is_refused_with_the_reason():
+    record = {
+        "employee_id": "E1",
+        "given_name": "Ada",
+        "family_name": "Lovelace",
+        "email": "ada@@example.edu",
+        "department": "Medicine",
+        "rank": "professor",
+        "appointment_type": "full_time_regular",
+        "service_start_date": "2001-02-03",
+        "employment_status": "active",
+        "record_version": 1,
+    }
+    with pytest.raises(ValidationError, match="not a valid email address"):
+        FacultyRecord.model_validate(record)
+    record["email"] = "Ada@Example.EDU"
+    assert FacultyRecord.model_validate(record).email == "Ada@example.edu"
