@@ -69,3 +69,30 @@ def new_event(
         actor=actor,
         payload=payload.model_dump(mode="json"),
     )
+
+
+def new_event_from_checked(
+    event_class: type[BaseModel],
+    payload: dict[str, Any],
+    *,
+    subject: str,
+    producer: str,
+    correlation_id: uuid.UUID,
+) -> Envelope:
+    """Wrap a JSON-ready ``payload`` already checked against ``event_class``.
+
+    For bulk paths, where every field comes from input validated moments
+    before: the payload and envelope are not validated a second time.
+    """
+    return Envelope.model_construct(
+        event_id=uuid.uuid4(),
+        event_type=event_class.__name__,
+        event_version=getattr(event_class, "event_version", 1),
+        occurred_at=datetime.now(UTC),
+        producer=producer,
+        correlation_id=correlation_id,
+        causation_id=None,
+        subject=subject,
+        actor=None,
+        payload=payload,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 from services.profiles.adapters import repository
 from shared.contracts.hr import FacultyRecord
 from shared.contracts.profiles import FacultyProfileChanged
-from shared.envelope import new_event
+from shared.envelope import new_event_from_checked
 from shared.platform.db import UnitOfWork
 from shared.platform.errors import PermanentMessageError
 from shared.platform.inbound import Inbound, parse_json, schema_error
@@ -61,12 +62,15 @@ def duplicate_email(owner: str) -> PermanentMessageError:
     )
 
 
+_PROFILE_FIELDS = frozenset(FacultyProfileChanged.model_fields)
+
+
 def profile_changed(record: FacultyRecord, correlation: uuid.UUID, producer: str):
     # The record was validated on the way in; validating its copy again (e-mail
     # syntax above all) would double the cost of a bulk load.
-    fields = record.model_dump(include=set(FacultyProfileChanged.model_fields))
-    return new_event(
-        FacultyProfileChanged.model_construct(**fields),
+    return new_event_from_checked(
+        FacultyProfileChanged,
+        record.model_dump(mode="json", include=_PROFILE_FIELDS),
         subject=record.employee_id,
         producer=producer,
         correlation_id=correlation,
@@ -112,7 +116,7 @@ async def apply_hr_batch(
     for employee_id in await repository.mentors_among(uow.conn, list(stored)):
         message = newest[employee_id]
         await recheck_mentor(uow, message.payload, uuid.UUID(message.correlation_id))
-    for message in applied:
+    for message in applied if log.is_enabled_for(logging.INFO) else ():
         with structlog.contextvars.bound_contextvars(
             event_id=message.message_id,
             event_type=message.event_type,

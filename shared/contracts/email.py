@@ -25,7 +25,18 @@ _TOP_LABEL = (
 _PLAIN = re.compile(
     rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>(?:{_LABEL}\.)+{_TOP_LABEL})"
 )
-_SPECIAL_USE = tuple(SPECIAL_USE_DOMAIN_NAMES)
+_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+
+
+def _special_use(domain: str) -> bool:
+    """True for a reserved name (``localhost``, ``*.test``...) or one under it."""
+    if domain.rpartition(".")[2] in _SPECIAL_USE:
+        return True
+    return any(
+        domain == name or domain.endswith("." + name)
+        for name in _SPECIAL_USE
+        if "." in name
+    )
 
 
 def _plain(address: str) -> str | None:
@@ -38,7 +49,7 @@ def _plain(address: str) -> str | None:
     local, domain = match["local"], match["domain"].lower()
     if len(local) > 64 or "--" in domain:
         return None
-    if any(domain == name or domain.endswith("." + name) for name in _SPECIAL_USE):
+    if _special_use(domain):
         return None
     return f"{local}@{domain}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -87,11 +88,14 @@ class BatchApplier:
                 )
                 await asyncio.sleep(delay)
         service = self._processor.service
-        for event_type, outcome in applied:
-            EVENTS_CONSUMED.labels(service, topic, event_type, outcome).inc()
+        # Counted per kind, not per message: a bulk batch holds a thousand alike.
+        for (event_type, outcome), count in Counter(applied).items():
+            EVENTS_CONSUMED.labels(service, topic, event_type, outcome).inc(count)
         elapsed = asyncio.get_running_loop().time() - started
-        for event_type, _outcome in applied:
-            HANDLER_LATENCY.labels(service, event_type).observe(elapsed)
+        for event_type, count in Counter(kind for kind, _ in applied).items():
+            latency = HANDLER_LATENCY.labels(service, event_type)
+            for _ in range(count):
+                latency.observe(elapsed)
 
     async def _apply(
         self, decoded: list[tuple[ConsumerRecord, Inbound]], attempt: int
