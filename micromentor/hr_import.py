@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from micromentor.closing import close_quietly
 from micromentor.hr_validation import CheckedFile, check_hr_file
 from micromentor.kafka_io import faculty_producer, publish_json
 from shared.contracts.hr import FacultyRecord
@@ -27,7 +28,7 @@ async def publish_faculty_records(
             ((r.employee_id, r.model_dump(mode="json")) for r in records),
         )
     finally:
-        await producer.stop()
+        await close_quietly(producer.stop())
 
 
 def problems_table(checked: CheckedFile, path: Path) -> Table:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from micromentor.closing import close_quietly
+
 
 class LagProbe:
     """Compares a group's committed offsets with the topic's end offsets."""
@@ -20,8 +22,8 @@ class LagProbe:
         await self._consumer.start()
 
     async def stop(self) -> None:
-        await self._consumer.stop()
-        await self._admin.close()
+        await close_quietly(self._consumer.stop())
+        await close_quietly(self._admin.close())
 
     async def lag(self, group: str, topic: str) -> int | None:
         """Messages ``group`` has yet to commit, or None if it never read ``topic``."""

@@ -6,6 +6,7 @@ import json
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from micromentor.closing import close_quietly
 from micromentor.demo.tracker import RunTracker
 
 
@@ -52,4 +53,4 @@ class DeadLetterWatch:
         self._tracker.note_hr_refused(employee_id, version, error_class)
 
     async def stop(self) -> None:
-        await self._consumer.stop()
+        await close_quietly(self._consumer.stop())

@@ -8,6 +8,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer
 from pydantic import ValidationError
 
+from micromentor.closing import close_quietly
 from micromentor.demo.responses import answer_proposal, report_session
 from micromentor.demo.tracker import RunTracker
 from micromentor.portal import Portal
@@ -59,7 +60,7 @@ class FacultyPortalActor:
                     for record in records:
                         await self._handle(record.value)
         finally:
-            await consumer.stop()
+            await close_quietly(consumer.stop())
 
     async def _handle(self, value: bytes | None) -> None:
         try:

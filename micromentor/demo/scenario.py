@@ -19,6 +19,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from micromentor.closing import close_quietly
 from micromentor.config import StackConfig
 from micromentor.demo.dead_letters import DeadLetterWatch
 from micromentor.demo.faculty_portal import FacultyPortalActor
@@ -168,7 +169,7 @@ class Scenario:
             await producer.start()
             await self._play_with(producer, roster, volunteers, planned)
         finally:
-            await producer.stop()
+            await close_quietly(producer.stop())
 
     async def _play_with(self, producer, roster, volunteers, planned) -> None:
         options = self.options
