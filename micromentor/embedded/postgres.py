@@ -37,7 +37,9 @@ class EmbeddedPostgres:
 
     def __init__(self, *, port: int, data_dir: Path, durable: bool = True) -> None:
         self.port = port
-        self.data_dir = data_dir
+        # Absolute: PostgreSQL runs inside its data folder, where a relative
+        # socket folder (the default ``.micromentor/...``) would not exist.
+        self.data_dir = data_dir.resolve()
         self.durable = durable
         self._process: subprocess.Popen | None = None
         self._user = SERVICE_USER if os.geteuid() == 0 else None
