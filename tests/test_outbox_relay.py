@@ -1,7 +1,8 @@
-"""The outbox relay killed between commit and publish loses nothing."""
+"""The outbox relay loses nothing when killed and repeats nothing when stopped."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -10,10 +11,12 @@ import sys
 import uuid
 from collections import defaultdict
 
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from shared.platform.db import Database, create_pool
 from shared.platform.migrator import apply_migrations, load_migrations
+from shared.platform.outbox import OutboxRelay
 from tests.kafka import wait_until
 
 SCHEMA = "relaytest"
@@ -142,3 +145,39 @@ async def test_rows_of_a_rolled_back_transaction_never_reach_the_outbox(env):
     await _write_then_roll_back(db, "unused")
     assert await _outbox_rows(db) == 0
     await db.close()
+
+
+async def test_a_relay_told_to_finish_mid_batch_still_deletes_what_it_published(env):
+    topic = f"{env.topics.prefix}relay.finish"
+    admin = AIOKafkaAdminClient(bootstrap_servers=env.infra.bootstrap_servers)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, 1, 1)])
+    finally:
+        await admin.close()
+    db = await _prepare(env.database_url)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=env.infra.bootstrap_servers, acks="all"
+    )
+    await producer.start()
+    try:
+        await _commit_rows(db, topic, 2)
+        relay: OutboxRelay
+
+        async def finish_while_in_hand(_rows: int) -> None:
+            relay.finish()  # as ServiceRuntime.stop does
+
+        relay = OutboxRelay(
+            service="relaytest",
+            db=db,
+            producer=producer,
+            batch_size=100,
+            before_publish=finish_while_in_hand,
+        )
+        await asyncio.wait_for(relay.run(), 30)
+
+        assert await _outbox_rows(db) == 0
+        assert len(await env.kafka.read_all(topic)) == 2 * len(KEYS)
+    finally:
+        await producer.stop()
+        await db.close()

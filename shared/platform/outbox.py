@@ -48,16 +48,26 @@ class OutboxRelay:
         self._poll_interval_s = poll_interval_s
         self._max_backoff_s = max_backoff_s
         self._wake = asyncio.Event()
+        self._stopping = False
         self._lock_key = lock_key(f"{db.schema}.outbox_relay")
         self._before_publish = before_publish
         self._backlog_counted_at = float("-inf")
 
+    def finish(self) -> None:
+        """Stop after the batch in hand, whose confirmed rows are still deleted.
+
+        Cancelling mid-batch would leave rows the broker already has, to be
+        published a second time by the next start.
+        """
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
-        """Publish until cancelled, woken by NOTIFY and by a polling fallback."""
+        """Publish until finished or cancelled, woken by NOTIFY and by polling."""
         listener = asyncio.create_task(self._listen(), name="outbox-listen")
         failures = 0
         try:
-            while True:
+            while not self._stopping:
                 try:
                     published = await self.publish_batch()
                     failures = 0
@@ -76,7 +86,7 @@ class OutboxRelay:
                     )
                     await asyncio.sleep(delay)
                     continue
-                if published < self._batch_size:
+                if published < self._batch_size and not self._stopping:
                     await self._wait_for_work()
         finally:
             listener.cancel()
