@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from shared.platform.polling import poll_forever
 from shared.platform.tasks import cancel_and_wait, finish_within
 
 
@@ -59,3 +60,33 @@ async def test_a_stuck_shutdown_step_is_abandoned_after_its_deadline():
     finished = await finish_within(asyncio.sleep(3600), seconds=0.1, what="stuck")
 
     assert finished is False
+
+
+async def test_a_poller_finishes_the_step_in_hand_and_then_stops():
+
+    stopping = asyncio.Event()
+    in_step = asyncio.Event()
+    finished: list[int] = []
+
+    async def step() -> int:
+        in_step.set()
+        await asyncio.sleep(0.05)  # a letter being handed to the SMTP server
+        finished.append(len(finished))
+        return 1
+
+    poller = asyncio.create_task(
+        poll_forever(
+            step,
+            task="test",
+            interval_s=3600,
+            batch_size=1,
+            initial_backoff_s=1,
+            max_backoff_s=1,
+            stopping=stopping,
+        )
+    )
+    await in_step.wait()
+    stopping.set()
+
+    await asyncio.wait_for(poller, 10)
+    assert finished  # the step under way was completed, not cut off

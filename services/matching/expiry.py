@@ -26,6 +26,7 @@ async def expire_proposals(ctx: ServiceContext) -> None:
         batch_size=1,
         initial_backoff_s=ctx.settings.retry_initial_backoff_s,
         max_backoff_s=ctx.settings.retry_max_backoff_s,
+        stopping=ctx.stopping,
     )
 
 

@@ -34,7 +34,7 @@ _SMTP_FAILURES = (aiosmtplib.SMTPException, OSError, TimeoutError)
 async def dispatch_emails(ctx: ServiceContext) -> None:
     """Send due e-mails until the service stops."""
     await EmailDispatcher(
-        ctx.settings, ctx.topics, ctx.db, SmtpMailer(ctx.settings)
+        ctx.settings, ctx.topics, ctx.db, SmtpMailer(ctx.settings), ctx.stopping
     ).run()
 
 
@@ -45,11 +45,15 @@ class EmailDispatcher:
         topics: Topics,
         db: Database,
         mailer: SmtpMailer,
+        stopping: asyncio.Event | None = None,
     ) -> None:
         self.settings = settings
         self.topics = topics
         self.db = db
         self.mailer = mailer
+        # Set when the service stops: letters being sent are finished and
+        # recorded, no new ones are taken, so none is sent twice after a restart.
+        self.stopping = stopping or asyncio.Event()
 
     async def run(self) -> None:
         """Poll for due letters; a database outage is logged and waited out."""
@@ -61,6 +65,7 @@ class EmailDispatcher:
             batch_size=settings.dispatch_batch_size,
             initial_backoff_s=settings.dispatch_poll_interval_s,
             max_backoff_s=settings.retry_max_backoff_s,
+            stopping=self.stopping,
         )
 
     async def dispatch_due(self) -> int:
@@ -74,7 +79,11 @@ class EmailDispatcher:
 
         async def send_share() -> int:
             handled = 0
-            while handled < share and await self.dispatch_one():
+            while (
+                handled < share
+                and not self.stopping.is_set()
+                and await self.dispatch_one()
+            ):
                 handled += 1
             return handled
 

@@ -52,4 +52,5 @@ async def erase_expired_faculty_data(ctx: ServiceContext) -> None:
         batch_size=settings.poll_batch_size,
         initial_backoff_s=settings.retry_initial_backoff_s,
         max_backoff_s=settings.retry_max_backoff_s,
+        stopping=ctx.stopping,
     )

@@ -46,4 +46,5 @@ async def resume_paused_mentors(ctx: ServiceContext) -> None:
         batch_size=settings.poll_batch_size,
         initial_backoff_s=settings.retry_initial_backoff_s,
         max_backoff_s=settings.retry_max_backoff_s,
+        stopping=ctx.stopping,
     )

@@ -5,7 +5,8 @@ Almost every address a medical school's HR system holds is plain ASCII
 expression; everything else (non-ASCII, quoted local parts, punycode labels,
 unusual lengths) goes to email-validator, which decides and explains. The
 plain form accepted here is a subset of what email-validator accepts, and it
-normalises the same way (domain in lower case), as the tests check.
+normalises the same way (domain in lower case, and role mailboxes such as
+``Postmaster`` too), as the tests check.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from typing import Annotated
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic.networks import validate_email
 
@@ -26,6 +28,7 @@ _PLAIN = re.compile(
     rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>(?:{_LABEL}\.)+{_TOP_LABEL})"
 )
 _SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+_CASE_INSENSITIVE = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
 
 
 def _special_use(domain: str) -> bool:
@@ -51,6 +54,8 @@ def _plain(address: str) -> str | None:
         return None
     if _special_use(domain):
         return None
+    if local.lower() in _CASE_INSENSITIVE:
+        local = local.lower()  # postmaster, abuse, www... (RFC 2142)
     return f"{local}@{domain}"
 
 

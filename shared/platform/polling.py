@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -21,15 +22,18 @@ async def poll_forever(
     batch_size: int,
     initial_backoff_s: float,
     max_backoff_s: float,
+    stopping: asyncio.Event | None = None,
 ) -> None:
-    """Call ``step`` (which returns how much it did) until cancelled.
+    """Call ``step`` (which returns how much it did) until ``stopping`` is set.
 
     A full batch means more work may be due, so the next step runs at once;
     otherwise the poller rests for ``interval_s``. The due work itself is rows
-    in the database, so nothing is lost when the process stops while resting.
+    in the database, so nothing is lost when the process stops while resting;
+    a step under way is finished first, so its effect is not cut in half.
     """
+    stopping = stopping or asyncio.Event()
     failures = 0
-    while True:
+    while not stopping.is_set():
         try:
             done = await step()
         except asyncio.CancelledError:
@@ -48,10 +52,17 @@ async def poll_forever(
                 attempt=failures,
                 retry_in_s=round(delay, 2),
             )
-            await asyncio.sleep(delay)
+            await _rest(delay, stopping)
             continue
         if failures:
             log.info("poll_recovered", task=task, failed_attempts=failures)
             failures = 0
         if done < batch_size:
-            await asyncio.sleep(interval_s)
+            await _rest(interval_s, stopping)
+
+
+async def _rest(seconds: float, stopping: asyncio.Event) -> None:
+    """Sleep ``seconds``, or less if the service starts stopping."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await stopping.wait()

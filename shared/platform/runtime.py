@@ -51,6 +51,8 @@ class ServiceContext:
     topics: Topics
     db: Database = field(init=False)
     producer: AIOKafkaProducer = field(init=False)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the service stops; background tasks finish the step in hand."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,6 @@ class ServiceRuntime:
         self.broker: KafkaBroker | None = None
         self._tasks: list[asyncio.Task] = []
         self.relay: OutboxRelay | None = None
-        self._relay_task: asyncio.Task | None = None
         self.commits = OffsetCommitter(max_backoff_s=settings.retry_max_backoff_s)
 
     @property
@@ -127,7 +128,7 @@ class ServiceRuntime:
             poll_interval_s=settings.outbox_poll_interval_s,
             max_backoff_s=settings.retry_max_backoff_s,
         )
-        self._relay_task = self._spawn(self.relay.run(), "outbox-relay")
+        self._spawn(self.relay.run(), "outbox-relay")
         for task in self.definition.background:
             self._spawn(task(ctx), task.__name__)
         log.info("service_started", consumer_group=self.group_id)
@@ -183,11 +184,10 @@ class ServiceRuntime:
             self.definition.batch_size,
         )
 
-    def _spawn(self, coroutine: Awaitable[None], name: str) -> asyncio.Task:
+    def _spawn(self, coroutine: Awaitable[None], name: str) -> None:
         task = asyncio.create_task(coroutine, name=name)
         task.add_done_callback(_report_crash)
         self._tasks.append(task)
-        return task
 
     async def stop(self) -> None:
         """Stop consuming, then background tasks, producer and pool.
@@ -199,11 +199,13 @@ class ServiceRuntime:
         await self.commits.flush(within_s=5)
         if self.broker is not None:
             await finish_within(self.broker.stop(), seconds=15, what="kafka_consumer")
-        if self.relay is not None and self._relay_task is not None:
-            # Let the relay delete what the broker already confirmed, rather
-            # than leave it to be published again by the next start.
+        # Background tasks finish the step in hand (a letter being sent, rows
+        # the broker already confirmed) rather than leave it to be done twice.
+        self.context.stopping.set()
+        if self.relay is not None:
             self.relay.finish()
-            await asyncio.wait({self._relay_task}, timeout=5)
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=10)
         await cancel_and_wait([*self._tasks, *self.commits.tasks], within_s=10)
         self._tasks.clear()
         producer = getattr(self.context, "producer", None)
