@@ -11,6 +11,7 @@ import pytest
 
 from micromentor.embedded.ports import free_port
 from micromentor.embedded.postgres import EmbeddedPostgres
+from micromentor.embedded.smtp import EmbeddedSmtp
 from micromentor.embedded.topics import create_topics
 from shared.contracts.topics import Topics
 from shared.platform.logging import configure_logging
@@ -99,3 +100,12 @@ async def own_postgres(env: TestEnvironment) -> AsyncIterator[EmbeddedPostgres]:
         for runtime in list(env.runtimes):
             await env.stop(runtime)
         postgres.stop()
+
+
+@pytest.fixture
+def smtp(tmp_path) -> Iterator[EmbeddedSmtp]:
+    """A development SMTP server that stores each message it takes as .eml."""
+    server = EmbeddedSmtp(port=free_port(), mail_dir=tmp_path / "mail")
+    server.start()
+    yield server
+    server.stop()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 from icalendar import Calendar
 
-from micromentor.embedded.ports import free_port
 from micromentor.embedded.smtp import EmbeddedSmtp
 from services.notifications.app import definition as notifications
 from services.scheduling.app import definition as scheduling
@@ -18,14 +16,6 @@ from tests.test_notifications_service import mails, settings_for
 
 MENTOR, MENTEE = "T700", "M700"
 MENTOR_ADDRESS, MENTEE_ADDRESS = "t700@med.example.edu", "m700@med.example.edu"
-
-
-@pytest.fixture
-def smtp(tmp_path):
-    server = EmbeddedSmtp(port=free_port(), mail_dir=tmp_path / "mail")
-    server.start()
-    yield server
-    server.stop()
 
 
 def calendar_method(mail) -> str | None:

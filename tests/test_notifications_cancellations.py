@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from icalendar import Calendar
 
-from micromentor.embedded.ports import free_port
-from micromentor.embedded.smtp import EmbeddedSmtp
 from services.notifications.app import definition as notifications
 from services.scheduling.app import definition as scheduling
 from services.scheduling.settings import SchedulingSettings
@@ -24,14 +21,6 @@ from tests.test_notifications_service import (
     settings_for,
 )
 from tests.test_scheduling_service import match_confirmed
-
-
-@pytest.fixture
-def smtp(tmp_path):
-    server = EmbeddedSmtp(port=free_port(), mail_dir=tmp_path / "mail")
-    server.start()
-    yield server
-    server.stop()
 
 
 def cancelled(confirmed, *, reason_code: str, reason: str, mentee_reason=None):

@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from email import policy
 
-import pytest
 from icalendar import Calendar
 
 from micromentor.embedded.ports import free_port
@@ -20,14 +19,6 @@ from shared.contracts.scheduling import SessionCompleted, SessionScheduled
 from shared.envelope import new_event
 from tests.kafka import wait_until
 from tests.service_http import summary_of
-
-
-@pytest.fixture
-def smtp(tmp_path):
-    server = EmbeddedSmtp(port=free_port(), mail_dir=tmp_path / "mail")
-    server.start()
-    yield server
-    server.stop()
 
 
 def settings_for(env, smtp_port: int, **overrides) -> NotificationsSettings:
