@@ -58,16 +58,15 @@ def new_event(
     if correlation_id is None:
         correlation_id = cause.correlation_id if cause else uuid.uuid4()
     return Envelope(
-        event_id=uuid.uuid4(),
-        event_type=type(payload).__name__,
-        event_version=getattr(type(payload), "event_version", 1),
-        occurred_at=datetime.now(UTC),
-        producer=producer,
-        correlation_id=correlation_id,
-        causation_id=cause.event_id if cause else None,
-        subject=subject,
-        actor=actor,
-        payload=payload.model_dump(mode="json"),
+        **_fresh_envelope_fields(
+            type(payload),
+            payload.model_dump(mode="json"),
+            subject=subject,
+            producer=producer,
+            correlation_id=correlation_id,
+            causation_id=cause.event_id if cause else None,
+            actor=actor,
+        )
     )
 
 
@@ -85,14 +84,35 @@ def new_event_from_checked(
     before: the payload and envelope are not validated a second time.
     """
     return Envelope.model_construct(
-        event_id=uuid.uuid4(),
-        event_type=event_class.__name__,
-        event_version=getattr(event_class, "event_version", 1),
-        occurred_at=datetime.now(UTC),
-        producer=producer,
-        correlation_id=correlation_id,
-        causation_id=None,
-        subject=subject,
-        actor=None,
-        payload=payload,
+        **_fresh_envelope_fields(
+            event_class,
+            payload,
+            subject=subject,
+            producer=producer,
+            correlation_id=correlation_id,
+        )
     )
+
+
+def _fresh_envelope_fields(
+    event_class: type[BaseModel],
+    payload: dict[str, Any],
+    *,
+    subject: str,
+    producer: str,
+    correlation_id: uuid.UUID,
+    causation_id: uuid.UUID | None = None,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "event_id": uuid.uuid4(),
+        "event_type": event_class.__name__,
+        "event_version": getattr(event_class, "event_version", 1),
+        "occurred_at": datetime.now(UTC),
+        "producer": producer,
+        "correlation_id": correlation_id,
+        "causation_id": causation_id,
+        "subject": subject,
+        "actor": actor,
+        "payload": payload,
+    }
