@@ -33,13 +33,8 @@ _CASE_INSENSITIVE = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
 
 def _special_use(domain: str) -> bool:
     """True for a reserved name (``localhost``, ``*.test``...) or one under it."""
-    if domain.rpartition(".")[2] in _SPECIAL_USE:
-        return True
-    return any(
-        domain == name or domain.endswith("." + name)
-        for name in _SPECIAL_USE
-        if "." in name
-    )
+    labels = domain.split(".")
+    return any(".".join(labels[i:]) in _SPECIAL_USE for i in range(len(labels)))
 
 
 def _plain(address: str) -> str | None:
