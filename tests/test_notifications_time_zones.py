@@ -12,7 +12,6 @@ from tests.test_notifications_service import (
     match_proposed,
     publish_contacts,
     settings_for,
-    smtp,  # noqa: F401 - the SMTP server fixture
 )
 
 
@@ -38,7 +37,7 @@ def proposal_expiring_at(mentee: str, mentor: str, expires_at: datetime):
     return proposed.model_copy(update={"payload": payload})
 
 
-async def test_a_proposal_deadline_is_written_in_the_mentors_own_time(env, smtp):  # noqa: F811
+async def test_a_proposal_deadline_is_written_in_the_mentors_own_time(env, smtp):
     await env.start(definition, settings_for(env, smtp.port))
     await publish_contacts(env, "E100", "M100", "E101", "M101")
     await env.kafka.publish(
