@@ -12,6 +12,16 @@ class MatchingSettings(CatalogueSettings):
     model_config = SettingsConfigDict(env_prefix="MATCHING_", extra="ignore")
 
     http_port: int = 8082
+    kafka_fetch_max_wait_ms: int = Field(
+        default=20,
+        ge=1,
+        description="Longest a fetch waits for new records. Matching answers people"
+        " waiting for a proposal, so it polls more often than the other services: a"
+        " broker that answers a fetch only when the wait runs out (the embedded"
+        " broker does) can hold each request back by up to this long; Apache Kafka"
+        " answers as soon as records arrive. While idle, each consumer sends about"
+        " 1000 / this many fetches a second.",
+    )
     max_open_requests: int = Field(
         default=3, ge=1, description="Open requests one mentee may have at once."
     )
