@@ -1,25 +1,33 @@
-"""Profile events built on the bulk path read exactly like validated ones."""
+"""FacultyProfileChanged events the database builds read exactly like validated ones."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 
-from services.profiles.hr_feed import profile_changed
+from services.profiles.adapters import repository
 from shared.contracts.hr import FacultyRecord
 from shared.contracts.profiles import FacultyProfileChanged
 from shared.envelope import Envelope, new_event
+from shared.platform.db import create_pool
+from shared.platform.migrator import apply_migrations, load_migrations
 from tests.factories import hr_record
 
+SCHEMA = "profiles"
 
-def test_a_bulk_built_profile_event_equals_one_built_with_full_validation():
-    record = FacultyRecord.model_validate(
-        hr_record("E7", email="Grace.Hopper@Med.Example.EDU", division=None)
-    )
-    correlation = uuid.uuid4()
 
-    bulk = profile_changed(record, correlation, "profiles")
-    checked = new_event(
+async def _migrated_pool(dsn: str):
+    pool = await create_pool(dsn, schema=SCHEMA)
+    migrations = load_migrations("platform", "shared.platform.migrations")
+    migrations += load_migrations("profiles", "services.profiles.migrations")
+    async with pool.acquire() as conn:
+        await apply_migrations(conn, schema=SCHEMA, migrations=migrations)
+    return pool
+
+
+def _validated_event(record: FacultyRecord, correlation: uuid.UUID) -> Envelope:
+    return new_event(
         FacultyProfileChanged.model_validate(
             record.model_dump(include=set(FacultyProfileChanged.model_fields))
         ),
@@ -28,14 +36,66 @@ def test_a_bulk_built_profile_event_equals_one_built_with_full_validation():
         correlation_id=correlation,
     )
 
-    def comparable(envelope: Envelope) -> dict:
-        document = json.loads(envelope.to_bytes())
-        del document["event_id"], document["occurred_at"]
-        return document
 
-    assert comparable(bulk) == comparable(checked)
-    assert bulk.key_bytes() == b"E7"
-    reread = Envelope.model_validate_json(bulk.to_bytes())
-    assert FacultyProfileChanged.model_validate(reread.payload).email == (
-        "Grace.Hopper@med.example.edu"
-    )
+def _without_fresh_fields(document: dict) -> dict:
+    return {k: v for k, v in document.items() if k not in ("event_id", "occurred_at")}
+
+
+async def test_stored_records_are_announced_like_validated_events_in_input_order(env):
+    records = [
+        FacultyRecord.model_validate(
+            hr_record("E7", email="Grace.Hopper@Med.Example.EDU", division=None)
+        ),
+        FacultyRecord.model_validate(
+            hr_record(
+                "E8",
+                given_name="Zoë",
+                family_name='O\'Brien "Quote" \\ Back',
+                supervisor_employee_id="E7",
+                record_version=9_007_199_254_740_993,
+            )
+        ),
+        FacultyRecord.model_validate(hr_record("E9", employment_status="on_leave")),
+    ]
+    correlations = [uuid.uuid4() for _ in records]
+    pool = await _migrated_pool(env.database_url)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            before = datetime.now(UTC)
+            stored = await repository.store_and_announce(
+                conn, records, correlations, topic="faculty-topic", producer="profiles"
+            )
+            rows = await conn.fetch(
+                "SELECT topic, message_key, event_id, event_type, value"
+                " FROM outbox ORDER BY id"
+            )
+            # Nothing newer to store: nothing stored, nothing announced.
+            again = await repository.store_and_announce(
+                conn, records, correlations, topic="faculty-topic", producer="profiles"
+            )
+            rows_after_replay = await conn.fetchval("SELECT count(*) FROM outbox")
+    finally:
+        await pool.close()
+
+    assert stored == {"E7", "E8", "E9"}
+    assert again == set()
+    assert rows_after_replay == 3
+    assert [row["message_key"] for row in rows] == [b"E7", b"E8", b"E9"]
+    for row, record, correlation in zip(rows, records, correlations, strict=True):
+        assert row["topic"] == "faculty-topic"
+        assert row["event_type"] == "FacultyProfileChanged"
+        built = json.loads(row["value"])
+        expected = json.loads(_validated_event(record, correlation).to_bytes())
+        assert _without_fresh_fields(built) == _without_fresh_fields(expected)
+        assert list(built) == list(expected)
+        assert list(built["payload"]) == list(expected["payload"])
+        # What consumers do with it: the envelope and payload validate.
+        envelope = Envelope.model_validate_json(row["value"])
+        assert envelope.event_id == row["event_id"]
+        assert before - timedelta(seconds=5) <= envelope.occurred_at
+        assert envelope.occurred_at <= datetime.now(UTC)
+        FacultyProfileChanged.model_validate(envelope.payload)
+    assert len({row["event_id"] for row in rows}) == 3
+    first = json.loads(rows[0]["value"])
+    assert first["payload"]["email"] == "Grace.Hopper@med.example.edu"
+    assert first["payload"]["division"] is None

@@ -15,7 +15,6 @@ from services.profiles.hr_feed import (
     STALE_RECORDS,
     apply_hr_batch,
     duplicate_email,
-    profile_changed,
     start_date_problem,
 )
 from services.profiles.settings import ProfilesSettings
@@ -67,7 +66,15 @@ class ProfilesHandlers:
         owner = await repository.email_owner(uow.conn, str(record.email))
         if owner is not None and owner != record.employee_id:
             raise duplicate_email(owner)
-        if not await repository.store_if_newer(uow.conn, record):
+        correlation = uuid.UUID(message.correlation_id)
+        stored = await repository.store_and_announce(
+            uow.conn,
+            [record],
+            [correlation],
+            topic=self.topics.faculty,
+            producer=SERVICE,
+        )
+        if not stored:
             STALE_RECORDS.inc()
             log.info(
                 "faculty_record_stale_ignored",
@@ -75,10 +82,6 @@ class ProfilesHandlers:
                 record_version=record.record_version,
             )
             return
-        correlation = uuid.UUID(message.correlation_id)
-        await uow.emit(
-            self.topics.faculty, profile_changed(record, correlation, SERVICE)
-        )
         await self._recheck_mentor(uow, record, correlation)
         log.info(
             "faculty_record_applied",

@@ -11,6 +11,7 @@ normalises the same way (domain in lower case, and role mailboxes such as
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated
 
@@ -31,10 +32,19 @@ _SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
 _CASE_INSENSITIVE = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
 
 
+@functools.lru_cache(maxsize=4096)
 def _special_use(domain: str) -> bool:
-    """True for a reserved name (``localhost``, ``*.test``...) or one under it."""
-    labels = domain.split(".")
-    return any(".".join(labels[i:]) in _SPECIAL_USE for i in range(len(labels)))
+    """True for a reserved name (``localhost``, ``*.test``...) or one under it.
+
+    Cached: a feed's addresses share a handful of domains.
+    """
+    suffix = domain
+    while suffix not in _SPECIAL_USE:
+        dot = suffix.find(".")
+        if dot < 0:
+            return False
+        suffix = suffix[dot + 1 :]
+    return True
 
 
 def _plain(address: str) -> str | None:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+
 import asyncpg
 
 from shared.contracts.hr import FacultyRecord
+from shared.contracts.profiles import FacultyProfileChanged
+from shared.envelope import envelope_json_sql
 
 
 async def email_owner(conn: asyncpg.Connection, email: str) -> str | None:
     return await conn.fetchval(
         "SELECT employee_id FROM faculty WHERE lower(email) = lower($1)", email
     )
-
-
-async def store_if_newer(conn: asyncpg.Connection, record: FacultyRecord) -> bool:
-    """Store ``record`` unless a record of the same or a newer version is stored."""
-    return bool(await store_many_if_newer(conn, [record]))
 
 
 _UPSERT_MANY_NEWER = """
@@ -35,18 +34,53 @@ ON CONFLICT (employee_id) DO UPDATE SET
     supervisor_employee_id = EXCLUDED.supervisor_employee_id,
     record_version = EXCLUDED.record_version, updated_at = now()
 WHERE f.record_version < EXCLUDED.record_version
-RETURNING employee_id
+RETURNING f.*
+"""
+
+# Each stored record is announced as FacultyProfileChanged in the same
+# statement, in input order: the database writes the event beside the row.
+_STORE_AND_ANNOUNCE = f"""
+WITH stored AS ({_UPSERT_MANY_NEWER}),
+announced AS (
+    INSERT INTO outbox (topic, message_key, event_id, event_type, value)
+    SELECT $13, convert_to(s.employee_id, 'UTF8'), s.event_id,
+           'FacultyProfileChanged', convert_to(({
+    envelope_json_sql(
+        FacultyProfileChanged,
+        row="s",
+        event_id="s.event_id",
+        subject="s.employee_id",
+        producer="$14::text",
+        correlation_id="s.correlation_id",
+    )
+})::text, 'UTF8')
+    FROM (SELECT stored.*, i.correlation_id, i.n, gen_random_uuid() AS event_id
+          FROM stored JOIN unnest($1::text[], $15::uuid[]) WITH ORDINALITY
+               AS i (employee_id, correlation_id, n) USING (employee_id)) s
+    ORDER BY s.n
+)
+SELECT employee_id FROM stored
 """
 
 
-async def store_many_if_newer(
-    conn: asyncpg.Connection, records: list[FacultyRecord]
+async def store_and_announce(
+    conn: asyncpg.Connection,
+    records: list[FacultyRecord],
+    correlation_ids: list[uuid.UUID] | list[str],
+    *,
+    topic: str,
+    producer: str,
 ) -> set[str]:
-    """Store each record unless a same-or-newer version is stored; one per employee."""
+    """Store each record unless a same-or-newer version is stored.
+
+    At most one record per employee. Every record stored is announced on
+    ``topic`` (through the outbox) with the correlation id at its position.
+    Returns the employee ids stored.
+    """
     if not records:
         return set()
     rows = await conn.fetch(
-        _UPSERT_MANY_NEWER,
+        _STORE_AND_ANNOUNCE,
         [r.employee_id for r in records],
         [r.given_name for r in records],
         [r.family_name for r in records],
@@ -59,6 +93,9 @@ async def store_many_if_newer(
         [r.employment_status.value for r in records],
         [r.supervisor_employee_id for r in records],
         [r.record_version for r in records],
+        topic,
+        producer,
+        correlation_ids,
     )
     return {row["employee_id"] for row in rows}
 
