@@ -58,15 +58,16 @@ def new_event(
     if correlation_id is None:
         correlation_id = cause.correlation_id if cause else uuid.uuid4()
     return Envelope(
-        **_fresh_envelope_fields(
-            type(payload),
-            payload.model_dump(mode="json"),
-            subject=subject,
-            producer=producer,
-            correlation_id=correlation_id,
-            causation_id=cause.event_id if cause else None,
-            actor=actor,
-        )
+        event_id=uuid.uuid4(),
+        event_type=type(payload).__name__,
+        event_version=getattr(type(payload), "event_version", 1),
+        occurred_at=datetime.now(UTC),
+        producer=producer,
+        correlation_id=correlation_id,
+        causation_id=cause.event_id if cause else None,
+        subject=subject,
+        actor=actor,
+        payload=payload.model_dump(mode="json"),
     )
 
 
@@ -84,41 +85,20 @@ def envelope_json_sql(
     For bulk writes, where an event's payload is exactly one stored row: the
     database builds the events beside the rows it writes, instead of the
     service building them one by one. Each payload field is read from the
-    column of the same name; the other arguments are SQL expressions. Reads
-    like ``Envelope.to_bytes()`` of the same event (tests compare the two).
+    column of the same name; the other arguments are SQL expressions. The
+    event has no cause and no actor, and its payload is not validated: use it
+    for text, number, date and uuid columns whose values were validated on the
+    way in, where it reads like ``Envelope.to_bytes()`` of the same event
+    (tests compare the two).
     """
     payload = ", ".join(f"'{name}', {row}.{name}" for name in event_class.model_fields)
     version = getattr(event_class, "event_version", 1)
     return (
         f"json_build_object('event_id', {event_id},"
         f" 'event_type', '{event_class.__name__}', 'event_version', {version},"
-        " 'occurred_at', to_char(now() AT TIME ZONE 'UTC',"
+        " 'occurred_at', to_char(clock_timestamp() AT TIME ZONE 'UTC',"
         ' \'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\'),'
         f" 'producer', {producer}, 'correlation_id', {correlation_id},"
         f" 'causation_id', NULL, 'subject', {subject}, 'actor', NULL,"
         f" 'payload', json_build_object({payload}))"
     )
-
-
-def _fresh_envelope_fields(
-    event_class: type[BaseModel],
-    payload: dict[str, Any],
-    *,
-    subject: str,
-    producer: str,
-    correlation_id: uuid.UUID,
-    causation_id: uuid.UUID | None = None,
-    actor: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "event_id": uuid.uuid4(),
-        "event_type": event_class.__name__,
-        "event_version": getattr(event_class, "event_version", 1),
-        "occurred_at": datetime.now(UTC),
-        "producer": producer,
-        "correlation_id": correlation_id,
-        "causation_id": causation_id,
-        "subject": subject,
-        "actor": actor,
-        "payload": payload,
-    }

@@ -6,6 +6,8 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from services.profiles.adapters import repository
 from shared.contracts.hr import FacultyRecord
 from shared.contracts.profiles import FacultyProfileChanged
@@ -99,3 +101,11 @@ async def test_stored_records_are_announced_like_validated_events_in_input_order
     first = json.loads(rows[0]["value"])
     assert first["payload"]["email"] == "Grace.Hopper@med.example.edu"
     assert first["payload"]["division"] is None
+
+
+async def test_each_record_needs_its_own_correlation_id():
+    record = FacultyRecord.model_validate(hr_record("E7"))
+    with pytest.raises(ValueError, match="one correlation id"):
+        await repository.store_and_announce(
+            None, [record, record], [uuid.uuid4()], topic="t", producer="profiles"
+        )

@@ -77,21 +77,6 @@ class UnitOfWork:
             event.to_bytes(),
         )
 
-    async def emit_many(self, topic: str, events: list[Envelope]) -> None:
-        """Append several events in one statement, in list order."""
-        if not events:
-            return
-        await self.conn.execute(
-            "INSERT INTO outbox (topic, message_key, event_id, event_type, value)"
-            " SELECT $1, k, i, t, v FROM unnest($2::bytea[], $3::uuid[], $4::text[],"
-            " $5::bytea[]) WITH ORDINALITY AS e(k, i, t, v, n) ORDER BY n",
-            topic,
-            [event.key_bytes() for event in events],
-            [event.event_id for event in events],
-            [event.event_type for event in events],
-            [event.to_bytes() for event in events],
-        )
-
 
 class Database:
     """The service's pool plus the channel its outbox relay listens on."""

@@ -21,9 +21,7 @@ _UPSERT_MANY_NEWER = """
 INSERT INTO faculty AS f (employee_id, given_name, family_name, email, department,
     division, rank, appointment_type, service_start_date, employment_status,
     supervisor_employee_id, record_version)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-    $6::text[], $7::text[], $8::text[], $9::date[], $10::text[], $11::text[],
-    $12::bigint[])
+SELECT * FROM unnest($1::hr_record[])
 ON CONFLICT (employee_id) DO UPDATE SET
     given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
     email = EXCLUDED.email, department = EXCLUDED.department,
@@ -43,20 +41,23 @@ _STORE_AND_ANNOUNCE = f"""
 WITH stored AS ({_UPSERT_MANY_NEWER}),
 announced AS (
     INSERT INTO outbox (topic, message_key, event_id, event_type, value)
-    SELECT $13, convert_to(s.employee_id, 'UTF8'), s.event_id,
+    SELECT $3, convert_to(s.employee_id, 'UTF8'), s.event_id,
            'FacultyProfileChanged', convert_to(({
     envelope_json_sql(
         FacultyProfileChanged,
         row="s",
         event_id="s.event_id",
         subject="s.employee_id",
-        producer="$14::text",
+        producer="$4::text",
         correlation_id="s.correlation_id",
     )
 })::text, 'UTF8')
-    FROM (SELECT stored.*, i.correlation_id, i.n, gen_random_uuid() AS event_id
-          FROM stored JOIN unnest($1::text[], $15::uuid[]) WITH ORDINALITY
-               AS i (employee_id, correlation_id, n) USING (employee_id)) s
+    FROM (SELECT stored.*, c.correlation_id, c.n, gen_random_uuid() AS event_id
+          FROM stored
+          JOIN unnest($1::hr_record[]) WITH ORDINALITY AS i (employee_id)
+               USING (employee_id)
+          JOIN unnest($2::uuid[]) WITH ORDINALITY AS c (correlation_id, n)
+               ON c.n = i.ordinality) s
     ORDER BY s.n
 )
 SELECT employee_id FROM stored
@@ -77,25 +78,32 @@ async def store_and_announce(
     ``topic`` (through the outbox) with the correlation id at its position.
     Returns the employee ids stored.
     """
+    if len(correlation_ids) != len(records):
+        raise ValueError("one correlation id is needed per record")
     if not records:
         return set()
     rows = await conn.fetch(
         _STORE_AND_ANNOUNCE,
-        [r.employee_id for r in records],
-        [r.given_name for r in records],
-        [r.family_name for r in records],
-        [str(r.email) for r in records],
-        [r.department for r in records],
-        [r.division for r in records],
-        [r.rank for r in records],
-        [r.appointment_type.value for r in records],
-        [r.service_start_date for r in records],
-        [r.employment_status.value for r in records],
-        [r.supervisor_employee_id for r in records],
-        [r.record_version for r in records],
+        [
+            (
+                r.employee_id,
+                r.given_name,
+                r.family_name,
+                str(r.email),
+                r.department,
+                r.division,
+                r.rank,
+                r.appointment_type.value,
+                r.service_start_date,
+                r.employment_status.value,
+                r.supervisor_employee_id,
+                r.record_version,
+            )
+            for r in records
+        ],
+        correlation_ids,
         topic,
         producer,
-        correlation_ids,
     )
     return {row["employee_id"] for row in rows}
 
