@@ -24,8 +24,9 @@ TopicSlug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
 C = TypeVar("C", bound="Contract")
 
-# Validation context saying the JSON text was searched and holds no NUL escape.
-_NUL_FREE_JSON = "nul-free-json"
+# Validation context saying the JSON text was searched and holds no NUL,
+# neither raw nor escaped.
+_NUL_FREE_JSON = object()
 
 
 class Contract(BaseModel):
