@@ -34,9 +34,14 @@ class OffsetCommitter:
     ) -> None:
         """Record that ``records`` are applied; their offsets get committed soon."""
         pending = self._pending.setdefault(consumer, {})
+        newest: dict[tuple[str, int], int] = {}
         for record in records:
-            partition = TopicPartition(record.topic, record.partition)
-            pending[partition] = max(pending.get(partition, 0), record.offset + 1)
+            where = (record.topic, record.partition)
+            if record.offset >= newest.get(where, -1):
+                newest[where] = record.offset
+        for (topic, partition), offset in newest.items():
+            key = TopicPartition(topic, partition)
+            pending[key] = max(pending.get(key, 0), offset + 1)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._commit_pending(), name="commits")
 

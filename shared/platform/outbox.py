@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -114,11 +115,11 @@ class OutboxRelay:
         if backlog is not None:
             OUTBOX_BACKLOG.labels(self._service).set(backlog)
         published = set(confirmed)
-        for row in rows:
-            if row["id"] in published:
-                EVENTS_PUBLISHED.labels(
-                    self._service, row["topic"], row["event_type"]
-                ).inc()
+        counts = Counter(
+            (row["topic"], row["event_type"]) for row in rows if row["id"] in published
+        )
+        for (topic, event_type), count in counts.items():
+            EVENTS_PUBLISHED.labels(self._service, topic, event_type).inc(count)
         if len(confirmed) < len(rows):
             raise OutboxPartiallyPublished(len(rows) - len(confirmed))
         return len(rows)
