@@ -29,4 +29,10 @@ class ProfilesSettings(CatalogueSettings):
     erasure_poll_interval_s: float = Field(
         default=3600.0, gt=0, description="How often expired personal data is erased."
     )
-    poll_batch_size: int = Field(default=100, ge=1, le=10_000)
+    poll_batch_size: int = Field(
+        default=500,
+        ge=1,
+        le=10_000,
+        description="Most items one transaction takes: HR records of a bulk load,"
+        " due resumptions, expired records to erase.",
+    )
