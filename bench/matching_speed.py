@@ -418,7 +418,11 @@ async def run(
 ) -> dict:
     bootstrap = stack.broker.bootstrap_servers
     await ensure_topics(bootstrap, [RAW_REQUESTS, RAW_ANSWERS])
-    await stack.start_service("matching")
+    # Said explicitly, so a MATCHING_KAFKA_FETCH_MAX_WAIT_MS in the environment
+    # cannot make the service fetch differently from the raw loop.
+    await stack.start_service(
+        "matching", kafka_fetch_max_wait_ms=str(SERVICE_FETCH_WAIT_MS)
+    )
     started = time.monotonic()
     async with seeding_replicas(stack, 2):
         await seed_projection(stack, faculty=range(faculty), mentors=range(mentors))
