@@ -41,6 +41,8 @@ from shared.contracts.topics import Topics, dead_letter_topic
 
 QUIET_S = 3.0
 ALIVE_CHECK_S = 1.0
+# Letters still waiting for an address after this long are not waited for.
+ADDRESS_WAIT_S = 15.0
 FACULTY_READERS = ("matching", "scheduling", "notifications")
 
 
@@ -377,6 +379,8 @@ class _MailWatch:
         self._start = 0
         self.delivered = 0
         self.pending = 0
+        self.awaiting_address = 0
+        self._awaiting_changed_at = 0.0
         self._last_poll = 0.0
 
     async def baseline(self) -> None:
@@ -393,6 +397,10 @@ class _MailWatch:
         summary = (await fetch_summaries(self.info))["notifications"]
         self.delivered = summary.get("emails_delivered", self._start) - self._start
         self.pending = summary.get("emails_pending", 0)
+        awaiting = summary.get("emails_awaiting_address", 0)
+        if awaiting != self.awaiting_address:
+            self.awaiting_address = awaiting
+            self._awaiting_changed_at = time.monotonic()
 
     def delivered_in(self, summary: dict) -> int | None:
         """E-mails delivered since the run began, by a notifications summary."""
@@ -406,7 +414,21 @@ class _MailWatch:
 
     @property
     def settled(self) -> bool:
-        return not self.present or (self._last_poll > 0 and self.pending == 0)
+        """Nothing left to send but letters that have long waited for an address.
+
+        A letter waits for its recipient's address (a profile event on its
+        way) for hours; one to a person no HR record introduced, such as a
+        refused record, waits in vain, so the run stops waiting for those once
+        their number has not moved for a while.
+        """
+        if not self.present:
+            return True
+        if self._last_poll == 0 or self.pending > self.awaiting_address:
+            return False
+        return (
+            self.awaiting_address == 0
+            or time.monotonic() - self._awaiting_changed_at > ADDRESS_WAIT_S
+        )
 
 
 def _submitted(request: PlannedRequest) -> RequestSubmitted:

@@ -89,6 +89,11 @@ def summary_table(
     add("e-mail", "delivered by this run", run.emails_delivered)
     add("", "delivered, all runs", notifications.get("emails_delivered"))
     add("", "pending, all runs", notifications.get("emails_pending"))
+    add(
+        "",
+        "of which waiting for an address",
+        notifications.get("emails_awaiting_address"),
+    )
     add("", "failed, all runs", notifications.get("emails_failed"))
     eml = len(list(mail_dir.glob("*.eml"))) if mail_dir.exists() else 0
     add("", f".eml files in {mail_dir}, all runs", eml)

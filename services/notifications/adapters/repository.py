@@ -199,10 +199,18 @@ async def mark_failed(
 
 
 async def summary(conn: asyncpg.Connection) -> dict:
+    """Counts by status; of the pending, those still waiting for an address."""
     rows = await conn.fetch("SELECT status, count(*) AS n FROM messages GROUP BY 1")
     counts = {row["status"]: row["n"] for row in rows}
+    awaiting_address = await conn.fetchval(
+        "SELECT count(*) FROM messages m"
+        " WHERE m.status = 'pending' AND m.contact_deadline_at > now()"
+        " AND NOT EXISTS (SELECT 1 FROM contacts c"
+        "                 WHERE c.employee_id = m.recipient_employee_id)"
+    )
     return {
         "emails_delivered": counts.get("delivered", 0),
         "emails_pending": counts.get("pending", 0),
+        "emails_awaiting_address": awaiting_address,
         "emails_failed": counts.get("failed", 0),
     }
