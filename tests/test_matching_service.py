@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -176,6 +177,7 @@ class Program:
         accept: bool,
         actor: str | None = None,
         mentor: str | None = None,
+        key: str | None = None,
     ) -> None:
         mentor = mentor or proposal.payload["mentor_employee_id"]
         fields = {
@@ -189,6 +191,7 @@ class Program:
             portal_event(
                 model, fields, subject=proposal.subject, actor=actor or mentor
             ),
+            key,
         )
 
     async def cancel(
@@ -731,6 +734,35 @@ async def test_requests_racing_for_the_last_slots_never_exceed_capacity(env):
     assert sorted(outcomes) == ["MatchProposed"] * 2 + ["RequestWaitlisted"] * 4
     assert await program.reserved("T980") == 2
     assert await program.fetchval("SELECT count(*) FROM proposals") == 2
+
+
+async def test_two_accepts_arriving_together_confirm_the_match_once(env):
+    program = await start(env)
+    second_replica = await env.start(definition, program.runtime.settings)
+    await both_replicas_joined(env, second_replica)
+    await program.faculty("M990")
+    await program.faculty("T990", department="Surgery")
+    await program.mentor("T990", max_mentees=1)
+    request_id = await program.request("M990")
+    [proposed] = await program.wait_for("MatchProposed", request_id)
+
+    # Keyed onto two partitions, so two consumers can take them at once.
+    await asyncio.gather(
+        program.answer(proposed, accept=True, key=request_id_on_partition(0)),
+        program.answer(proposed, accept=True, key=request_id_on_partition(1)),
+    )
+
+    # The loser waits for the winner's lock, then finds the proposal accepted.
+    await program.wait_for("MatchConfirmed", request_id)
+    [rejected] = await program.wait_for("ProposalResponseRejected", request_id)
+    assert rejected.payload["reason_code"] == "proposal_not_open"
+    assert len(await program.events("MatchConfirmed", request_id)) == 1
+    assert await program.reserved("T990") == 1
+    status = await program.fetchval(
+        "SELECT status FROM proposals WHERE proposal_id = $1",
+        uuid.UUID(proposed.payload["proposal_id"]),
+    )
+    assert status == "accepted"
 
 
 def request_id_on_partition(partition: int, partitions: int = 3) -> str:
