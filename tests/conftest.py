@@ -19,6 +19,7 @@ from shared.platform.runtime import ServiceDefinition, ServiceRuntime
 from shared.platform.settings import ServiceSettings
 from tests.infrastructure import Infrastructure, infrastructure
 from tests.kafka import KafkaClient
+from tests.service_process import ServiceProcess
 
 _counter = itertools.count(1)
 
@@ -39,6 +40,7 @@ class TestEnvironment:
     topics: Topics
     kafka: KafkaClient
     runtimes: list[ServiceRuntime] = field(default_factory=list)
+    processes: list[ServiceProcess] = field(default_factory=list)
 
     def settings(self, settings_class: type[ServiceSettings], **overrides):
         values = {
@@ -64,6 +66,16 @@ class TestEnvironment:
         self.runtimes.append(runtime)
         return runtime
 
+    async def start_process(
+        self, name: str, settings: ServiceSettings
+    ) -> ServiceProcess:
+        """The service as a process of its own, with the same settings."""
+        folder = Path(tempfile.mkdtemp(prefix=f"micromentor-{name}-"))
+        process = ServiceProcess(name, settings, folder / f"{name}.log")
+        self.processes.append(process)
+        await process.wait_ready()
+        return process
+
     async def stop(self, runtime: ServiceRuntime) -> None:
         await runtime.stop()
         self.runtimes.remove(runtime)
@@ -81,6 +93,8 @@ async def env(infra: Infrastructure) -> AsyncIterator[TestEnvironment]:
     try:
         yield environment
     finally:
+        for process in environment.processes:
+            process.stop()
         for runtime in reversed(environment.runtimes):
             await runtime.stop()
         await kafka.stop()

@@ -716,8 +716,8 @@ async def test_faculty_changes_arriving_together_leave_everyone_at_their_newest(
 
 async def test_requests_racing_for_the_last_slots_never_exceed_capacity(env):
     program = await start(env)
-    second_replica = await env.start(definition, program.runtime.settings)
-    await both_replicas_joined(env, second_replica)
+    await env.start_process("matching", program.runtime.settings)
+    await both_replicas_joined(env, program.runtime)
     mentees = [f"M98{n}" for n in range(6)]
     for mentee in mentees:
         await program.faculty(mentee)
@@ -738,8 +738,8 @@ async def test_requests_racing_for_the_last_slots_never_exceed_capacity(env):
 
 async def test_two_accepts_arriving_together_confirm_the_match_once(env):
     program = await start(env)
-    second_replica = await env.start(definition, program.runtime.settings)
-    await both_replicas_joined(env, second_replica)
+    await env.start_process("matching", program.runtime.settings)
+    await both_replicas_joined(env, program.runtime)
     await program.faculty("M990")
     await program.faculty("T990", department="Surgery")
     await program.mentor("T990", max_mentees=1)
@@ -775,9 +775,9 @@ def request_id_on_partition(partition: int, partitions: int = 3) -> str:
             return request_id
 
 
-async def both_replicas_joined(env, replica) -> None:
-    """Both processes' consumers are members of the group, partitions shared out."""
-    group_id, expected = replica.group_id, 2 * replica.settings.kafka_consumers
+async def both_replicas_joined(env, runtime: ServiceRuntime) -> None:
+    """The consumers of both processes are in the group, partitions shared out."""
+    group_id, expected = runtime.group_id, 2 * runtime.settings.kafka_consumers
     admin = AIOKafkaAdminClient(bootstrap_servers=env.infra.bootstrap_servers)
     await admin.start()
     try:
