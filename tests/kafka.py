@@ -42,6 +42,12 @@ class KafkaClient:
         if self._producer:
             await self._producer.stop()
 
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        """The started producer, for records ``publish`` cannot make (headers)."""
+        assert self._producer is not None, "start the client first"
+        return self._producer
+
     async def publish(
         self, topic: str, value: Envelope | dict | bytes, key: str | bytes | None = None
     ) -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from services.matching import app as matching
+from services.matching.settings import MatchingSettings
 from services.profiles.app import definition
 from services.profiles.settings import ProfilesSettings
+from shared.contracts.matching import RequestSubmitted
 from shared.contracts.topics import dead_letter_topic
 from shared.platform.metrics import HANDLER_RETRIES
 from tests.factories import hr_record, portal_event, volunteered
@@ -167,8 +171,15 @@ async def test_json_nested_too_deeply_is_dead_lettered_and_its_neighbours_applie
     for n in range(3):
         await env.kafka.publish(hr, hr_record(f"N{n}"), "same-partition")
     await env.kafka.publish(hr, nested, "same-partition")
-    for n in range(3, 6):
+    for n in range(3, 5):
         await env.kafka.publish(hr, hr_record(f"N{n}"), "same-partition")
+    # A header value that is not UTF-8 does not stop a good record.
+    await env.kafka.producer.send_and_wait(
+        hr,
+        json.dumps(hr_record("N5")).encode(),
+        key=b"same-partition",
+        headers=[("trace", b"\xff\xfe")],
+    )
 
     [dead] = await wait_until(
         lambda: _at_least(env.kafka.read_all(dead_letter_topic(hr)), 1),
@@ -221,3 +232,53 @@ async def test_a_misspelt_or_mis_keyed_submission_is_refused_not_skipped(env):
     )
     classes = sorted(_headers(record)["dlq.error.class"] for record in dead)
     assert classes == ["SubjectMismatch", "UnknownEventType"]
+
+
+async def test_what_the_kafka_client_cannot_read_is_dead_lettered_not_dropped(env):
+    """Bodies and headers a service never gets as far as decoding itself."""
+    await env.start(matching.definition, env.settings(MatchingSettings))
+    requests = env.topics.mentoring_requests
+    producer = env.kafka.producer
+    nested = b"[" * 5_000 + b"]" * 5_000
+    labelled_json = b"not json, though labelled so"
+    odd_header = b"not json, with a header that is not UTF-8"
+
+    await producer.send_and_wait(requests, nested, key=b"K")
+    await producer.send_and_wait(
+        requests,
+        labelled_json,
+        key=b"K",
+        headers=[("content-type", b"application/json")],
+    )
+    await producer.send_and_wait(
+        requests, odd_header, key=b"K", headers=[("trace", b"\xff\xfe")]
+    )
+    request_id = str(uuid.uuid4())
+    after = portal_event(
+        RequestSubmitted,
+        {
+            "request_id": request_id,
+            "mentee_employee_id": "NOBODY",
+            "topic": "academic-promotion",
+            "need_statement": "How do I prepare my promotion dossier?",
+            "meetings": 1,
+        },
+        subject=request_id,
+        actor="NOBODY",
+    )
+    await env.kafka.publish(requests, after, "K")
+
+    dead = await wait_until(
+        lambda: _at_least(env.kafka.read_all(dead_letter_topic(requests)), 3),
+        what="three dead letters",
+    )
+    classes = {
+        record.value: dict(record.headers)["dlq.error.class"].decode()
+        for record in dead
+    }
+    assert classes == {
+        nested: "NotJson",
+        labelled_json: "NotJson",
+        odd_header: "NotJson",
+    }
+    await env.kafka.wait_for_events(env.topics.matching, "RequestRejected")

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import structlog
 from aiokafka import AIOKafkaProducer
@@ -270,15 +270,14 @@ def _subscribe(
         "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
         "fetch_max_wait_ms": settings.kafka_fetch_max_wait_ms,
         "title": group_id,
+        # Processors read the raw records themselves, and dead-letter what they
+        # cannot read; nothing may fail before they see it, or it is lost.
+        "parser": _parse_any_headers,
+        "decoder": _raw_records,
     }
     batched = bool(batch_appliers)
     if batched:
-        options.update(
-            batch=True,
-            max_records=batch_size,
-            batch_timeout_ms=100,
-            decoder=_raw_records,
-        )
+        options.update(batch=True, max_records=batch_size, batch_timeout_ms=100)
 
     crashes: dict[object, int] = {}  # consecutive crashes, by consumer
 
@@ -347,6 +346,33 @@ def submitted_topics(topics: Topics) -> dict[str, SubmittedTopic]:
 async def _raw_records(_message: KafkaMessage) -> None:
     """Processors decode the raw records themselves; skip FastStream's decoding."""
     return None
+
+
+async def _parse_any_headers(raw, parse: Callable[[object], Awaitable[KafkaMessage]]):
+    """FastStream's parsing, also for records whose header values are not UTF-8.
+
+    Its parser decodes every header value; one byte it cannot decode would drop
+    the record before any processor saw it. Such values are read with
+    replacement characters for FastStream's view only: the processors and the
+    dead-letter topic get the record as it was sent.
+    """
+    try:
+        return await parse(raw)
+    except UnicodeDecodeError:
+        records = raw if isinstance(raw, tuple) else (raw,)
+        readable = tuple(
+            replace(
+                record,
+                headers=tuple(
+                    (name, value.decode(errors="replace").encode())
+                    for name, value in record.headers
+                ),
+            )
+            for record in records
+        )
+        message = await parse(readable if isinstance(raw, tuple) else readable[0])
+        message.raw_message = raw
+        return message
 
 
 def _report_crash(task: asyncio.Task) -> None:
