@@ -162,6 +162,26 @@ async def test_the_directory_lists_most_free_places_first_then_by_name(env):
     assert too_many.status_code == 422
 
 
+async def test_input_postgresql_cannot_take_is_refused_with_422_not_500(env):
+    runtime = await env.start(definition, env.settings(ProfilesSettings))
+    refused = [
+        ("/v1/mentors", {"q": "dossier\x00"}),
+        ("/v1/mentors", {"topic": "\x00"}),
+        ("/v1/mentors", {"department": "\x00x"}),
+        ("/v1/mentors", {"division": "Cardio\x00"}),
+        ("/v1/mentors", {"offset": str(2**63)}),
+        ("/v1/mentors", {"offset": "99999999999999999999999"}),
+        ("/v1/mentors", {"department": "x" * 201}),
+        ("/v1/mentors/%00", {}),
+    ]
+    async with _client(runtime) as client:
+        responses = [await client.get(path, params=params) for path, params in refused]
+
+    assert [response.status_code for response in responses] == [422] * len(refused)
+    assert "must not contain the NUL character" in responses[0].text
+    assert "less than or equal to 1000000000" in responses[4].text
+
+
 async def test_a_mentor_page_shows_what_the_mentor_chose_and_never_hr_only_data(env):
     runtime = await env.start(definition, env.settings(ProfilesSettings))
     await _mentor(

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Annotated
 
 import asyncpg
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
+from pydantic import AfterValidator
 
 from services.profiles.adapters.directory import (
     MentorSearch,
@@ -17,6 +18,18 @@ from services.profiles.api.models import MentorListing, MentorPage, TopicArea
 from shared.contracts.catalogue import topic_catalogue
 from shared.contracts.common import MeetingFormat
 from shared.platform.runtime import ServiceContext
+
+
+def _no_nul(text: str | None) -> str | None:
+    if text is not None and "\x00" in text:
+        raise ValueError("must not contain the NUL character")
+    return text
+
+
+# Free text a client sends; PostgreSQL text cannot hold NUL, so it is refused here.
+SearchText = Annotated[str | None, AfterValidator(_no_nul)]
+# Far beyond any directory; keeps the number inside PostgreSQL's bigint.
+MAX_OFFSET = 1_000_000_000
 
 
 def _listing(row: asyncpg.Record, catalogue: Mapping[str, str]) -> MentorListing:
@@ -51,19 +64,21 @@ def directory_router(ctx: ServiceContext) -> APIRouter:
 
     @router.get("/mentors", summary="Search the mentors taking mentees")
     async def mentors(
-        topic: Annotated[str | None, Query(description="A topic slug")] = None,
-        department: str | None = None,
-        division: str | None = None,
+        topic: Annotated[
+            SearchText, Query(max_length=200, description="A topic slug")
+        ] = None,
+        department: Annotated[SearchText, Query(max_length=200)] = None,
+        division: Annotated[SearchText, Query(max_length=200)] = None,
         meeting_format: MeetingFormat | None = None,
         has_capacity: Annotated[
             bool | None, Query(description="Only mentors with (or without) a place")
         ] = None,
         q: Annotated[
-            str | None,
+            SearchText,
             Query(max_length=200, description="Words to find in the statement"),
         ] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> MentorPage:
         search = MentorSearch(
             topic=topic,
@@ -89,7 +104,9 @@ def directory_router(ctx: ServiceContext) -> APIRouter:
         summary="One mentor taking mentees",
         responses={404: {"description": "No such mentor, or not taking mentees"}},
     )
-    async def mentor(employee_id: str) -> MentorListing:
+    async def mentor(
+        employee_id: Annotated[str, Path(max_length=200), AfterValidator(_no_nul)],
+    ) -> MentorListing:
         async with ctx.db.pool.acquire() as conn:
             row = await listed_mentor(conn, employee_id)
         if row is None:
