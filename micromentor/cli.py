@@ -117,7 +117,12 @@ def hr_import(
     """Validate every row of a faculty CSV, then publish all of it or none of it."""
     from aiokafka.errors import KafkaError
 
-    from micromentor.hr_import import check_and_report, publish_faculty_records
+    from micromentor.hr_import import (
+        HrTopicMissing,
+        check_and_report,
+        publish_faculty_records,
+        rows_count,
+    )
     from micromentor.kafka_target import NoBrokerConfigured, resolve_bootstrap_servers
     from shared.contracts.topics import Topics
 
@@ -127,7 +132,9 @@ def hr_import(
         raise typer.Exit(1)
     records = [record for _line, record in checked.records]
     if dry_run:
-        console.print(f"{len(records)} rows are valid; nothing published (--dry-run).")
+        console.print(
+            f"{rows_count(len(records))} valid; nothing published (--dry-run)."
+        )
         return
     try:
         servers = resolve_bootstrap_servers(bootstrap_servers, data_dir)
@@ -136,10 +143,13 @@ def hr_import(
     topics = Topics(topic_prefix)
     try:
         count = asyncio.run(publish_faculty_records(servers, topics, records))
+    except HrTopicMissing as error:
+        raise _fail(str(error), 2) from None
     except KafkaError as error:
         raise _fail(f"publishing to {servers} failed: {error!r}", 2) from None
+    record_word = "faculty record" if count == 1 else "faculty records"
     console.print(
-        f"Published {count} faculty records to {topics.hr_faculty_records}"
+        f"Published {count} {record_word} to {topics.hr_faculty_records}"
         f" on {servers} (acks=all)."
     )
 

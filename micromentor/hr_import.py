@@ -15,13 +15,30 @@ from shared.contracts.hr import FacultyRecord
 from shared.contracts.topics import Topics
 
 
+class HrTopicMissing(RuntimeError):
+    """The HR topic is not on the broker, so no service would read the records."""
+
+
 async def publish_faculty_records(
     bootstrap_servers: str, topics: Topics, records: list[FacultyRecord]
 ) -> int:
-    """Publish records as plain JSON keyed by employee id; returns the count acked."""
+    """Publish records as plain JSON keyed by employee id; returns the count acked.
+
+    Only to a topic that exists: a mistyped prefix would otherwise create a new
+    topic that nothing reads, and the import would look like a success.
+    """
     producer = faculty_producer(bootstrap_servers)
     try:
         await producer.start()
+        metadata = await producer.client.fetch_all_metadata()
+        if topics.hr_faculty_records not in metadata.topics():
+            raise HrTopicMissing(
+                f"topic {topics.hr_faculty_records!r} does not exist on"
+                f" {bootstrap_servers}, so no service would read these records;"
+                " nothing was published. Check --topic-prefix (or"
+                " MICROMENTOR_TOPIC_PREFIX) against the prefix the services use;"
+                " `micromentor up` creates its topics with no prefix."
+            )
         return await publish_json(
             producer,
             topics.hr_faculty_records,
@@ -56,7 +73,7 @@ def check_and_report(path: Path, console: Console) -> CheckedFile:
         console.print(
             "[bold red]Nothing was published:[/] fix the"
             f" {_plural(len(checked.problems), 'bad row')} above"
-            f" ({_rows(len(checked.records))} valid)."
+            f" ({rows_count(len(checked.records), past=True)} valid)."
         )
     return checked
 
@@ -65,5 +82,8 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _rows(count: int) -> str:
-    return f"{count} row was" if count == 1 else f"{count} rows were"
+def rows_count(count: int, *, past: bool = False) -> str:
+    """``1 row is`` / ``2 rows are`` (``was`` / ``were`` when ``past``)."""
+    if count == 1:
+        return f"1 row {'was' if past else 'is'}"
+    return f"{count} rows {'were' if past else 'are'}"

@@ -24,7 +24,7 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-async def hr_import(env, *args: str):
+async def hr_import(env, *args: str, prefix: str | None = None):
     """Run the command in a thread: it runs its own event loop."""
     arguments = [
         "hr",
@@ -33,7 +33,7 @@ async def hr_import(env, *args: str):
         "--bootstrap-servers",
         env.infra.bootstrap_servers,
         "--topic-prefix",
-        env.topics.prefix,
+        env.topics.prefix if prefix is None else prefix,
     ]
     return await asyncio.to_thread(
         CliRunner().invoke, app, arguments, env={"COLUMNS": "250"}
@@ -109,3 +109,27 @@ def test_the_exported_sample_file_passes_validation(tmp_path):
     assert exported.exit_code == 0, exported.output
     assert checked.exit_code == 0, checked.output
     assert "80 rows are valid" in checked.output
+
+
+async def test_a_topic_prefix_no_service_reads_publishes_nothing(env, tmp_path):
+    path = write_csv(tmp_path / "faculty.csv", [hr_record("E400")])
+    typo = f"typo{env.topics.prefix}"
+
+    result = await hr_import(env, str(path), prefix=typo)
+
+    assert result.exit_code == 2, result.output
+    assert f"topic '{typo}hr.faculty-records' does not exist" in result.output
+    assert "nothing was published" in result.output
+    assert "Check --topic-prefix" in result.output
+    assert await env.kafka.read_all(env.topics.hr_faculty_records) == []
+    assert await env.kafka.read_all(f"{typo}hr.faculty-records") == []
+
+
+async def test_one_row_is_counted_in_the_singular(env, tmp_path):
+    path = write_csv(tmp_path / "faculty.csv", [hr_record("E500")])
+
+    checked = await hr_import(env, str(path), "--dry-run")
+    published = await hr_import(env, str(path))
+
+    assert "1 row is valid; nothing published" in checked.output
+    assert "Published 1 faculty record to" in published.output
