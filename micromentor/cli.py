@@ -77,7 +77,8 @@ def demo(
     requests: Annotated[int, typer.Option(min=1, help="Mentoring requests.")] = 240,
     volunteers: Annotated[int, typer.Option(min=1, help="Mentor volunteers.")] = 90,
     stage_timeout: Annotated[
-        float, typer.Option(help="Seconds each stage may take before giving up.")
+        float,
+        typer.Option(min=1, help="Seconds each stage may take before giving up."),
     ] = 300.0,
     data_dir: DataDir = DEFAULT_DATA_DIR,
     kafka_port: KafkaPort = 19092,

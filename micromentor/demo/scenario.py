@@ -59,6 +59,22 @@ class DemoTimedOut(RuntimeError):
     pass
 
 
+def shortfalls(options: DemoOptions, volunteers: int, requests: int) -> list[str]:
+    """What the roster had no room for, said before the demo plays less."""
+    notes = []
+    for asked, got, what in (
+        (options.volunteers, volunteers, "mentor volunteers"),
+        (options.requests, requests, "requests"),
+    ):
+        if got < asked:
+            notes.append(
+                f"A roster of {options.faculty} faculty has room for {got} {what},"
+                f" not {asked}; the demo plays {got}. A larger --faculty makes room"
+                " for more."
+            )
+    return notes
+
+
 class DemoInterrupted(RuntimeError):
     pass
 
@@ -165,6 +181,8 @@ class Scenario:
         ]
         volunteers = build_volunteers(roster, options.seed, options.volunteers)
         planned = build_requests(roster, options.seed, options.requests)
+        for note in shortfalls(options, len(volunteers), len(planned)):
+            self.console.print(note, soft_wrap=True)
         await self.mail.baseline()
         producer = faculty_producer(self.info.bootstrap_servers)
         try:
