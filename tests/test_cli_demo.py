@@ -85,13 +85,21 @@ def test_a_rerun_with_another_seed_settles_refused_hr_records_and_finishes(
 
     output = second.output()
     assert code == 0, output
-    assert table_count(output, "HR records refused (see hr.faculty-records.dlq)") == 1
+    assert (
+        table_count(
+            output, "HR records refused by this run (see hr.faculty-records.dlq)"
+        )
+        == 1
+    )
     assert table_count(output, "refused: DuplicateEmail") == 1
     bar = re.search(r"e-mails delivered by this run\s+━+\s+(\d+)/(\d+)", output)
     assert bar, output
     assert int(bar.group(1)) == table_count(output, "delivered by this run")
     assert table_count(output, "requests rejected") >= 0
     assert table_count(output, "cancelled") >= 0
+    # Two runs on one stack: the table says which counts are whose.
+    assert table_count(output, "approved, now") > 0
+    assert "Counts cover every run on this stack" in " ".join(output.split())
 
 
 @pytest.fixture

@@ -58,15 +58,15 @@ def summary_table(
     add("faculty", "faculty records ingested", profiles.get("faculty"))
     add(
         "",
-        f"HR records refused (see {run.hr_dead_letter_topic})",
+        f"HR records refused by this run (see {run.hr_dead_letter_topic})",
         len(run.hr_refused),
     )
     for reason, count in sorted(Counter(run.hr_refused.values()).items()):
         add("", f"refused: {reason}", count)
-    add("mentors", "approved", profiles.get("mentors_approved"))
+    add("mentors", "approved, now", profiles.get("mentors_approved"))
     for reason, count in sorted(profiles.get("mentors_rejected", {}).items()):
-        add("", f"rejected: {reason}", count)
-    add("", "deactivated", profiles.get("mentors_deactivated"))
+        add("", f"submissions rejected: {reason}", count)
+    add("", "deactivated, now", profiles.get("mentors_deactivated"))
     add("requests", "submitted", matching.get("requests"))
     add("", "matched", matching.get("matched"))
     add("", "proposal awaiting an answer", matching.get("proposed"))
@@ -97,6 +97,12 @@ def summary_table(
     add("", "failed, all runs", notifications.get("emails_failed"))
     eml = len(list(mail_dir.glob("*.eml"))) if mail_dir.exists() else 0
     add("", f".eml files in {mail_dir}, all runs", eml)
+    table.caption = (
+        "Counts cover every run on this stack, as the services keep them, except"
+        " rows that say 'this run'. Mentors 'now' are as they stand at the end;"
+        " each rejected submission counts, so a re-run adds rejections but not"
+        " approvals."
+    )
     table.add_section()
     add("run", "total wall time", f"{wall_s:.1f} s")
     for service, peak in sorted((peaks_mb or {}).items()):
