@@ -40,9 +40,8 @@ async def run_up(config: StackConfig, console: Console) -> int:
     refuse_second_stack(config)
     stop = asyncio.Event()
     install_stop_signals(stop)
-    stack = Stack(
-        config, output=service_line_printer(console), notice=notice_printer(console)
-    )
+    notice = notice_printer(console)
+    stack = Stack(config, output=service_line_printer(console), notice=notice)
     stack.check_ports()
     try:
         info = await stack.start(stop)
@@ -50,10 +49,11 @@ async def run_up(config: StackConfig, console: Console) -> int:
         await stack.run_until(stop)
         return 0
     except StartInterrupted:
-        console.print("Interrupted while starting; stopping what was started.")
+        notice("interrupted while starting; stopping what was started")
         return 130
     except StackPartExited as exited:
-        console.print(f"[bold red]{exited}[/]; stopping the rest of the stack")
+        # Marked like every other line of the supervisor's, to be found by grep.
+        notice(f"{exited}; stopping the rest of the stack")
         return 1
     finally:
         await stack.stop()

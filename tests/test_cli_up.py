@@ -185,5 +185,8 @@ def test_a_killed_postgresql_stops_the_stack_with_exit_code_1(running_up):
     code = up.exit_code()
 
     assert code == 1, up.output()
-    assert "PostgreSQL exited unexpectedly (signal 9)" in up.output()
+    assert (
+        "[stack] PostgreSQL exited unexpectedly (signal 9); stopping the rest of the"
+        " stack" in " ".join(up.output().split())
+    )
     assert not up.stack_file.exists()
