@@ -88,6 +88,29 @@ async def _span(dsn: str, query: str, count: int, timeout_s: float) -> float:
         await conn.close()
 
 
+async def _announced(dsn: str, timeout_s: float) -> float:
+    """Seconds from the first stored record until the outbox is empty.
+
+    Every stored record is announced as FacultyProfileChanged through the
+    outbox; the raw loop has nothing like it.
+    """
+    conn = await asyncpg.connect(dsn)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            row = await conn.fetchrow(
+                "SELECT (SELECT count(*) FROM profiles.outbox) AS waiting,"
+                " clock_timestamp() - (SELECT min(updated_at) FROM profiles.faculty)"
+                " AS since_first"
+            )
+            if row["waiting"] == 0:
+                return row["since_first"].total_seconds()
+            await asyncio.sleep(0.1)
+        raise RuntimeError(f"the outbox was not drained in {timeout_s}s")
+    finally:
+        await conn.close()
+
+
 async def raw_loop(stack: BenchStack, topic: str, count: int) -> float:
     """aiokafka getmany + asyncpg executemany, one transaction and commit per batch."""
     conn = await asyncpg.connect(stack.postgres.url())
@@ -169,6 +192,7 @@ async def run(stack: BenchStack, count: int = 50_000) -> dict:
             count,
             900,
         )
+        announced_seconds = await _announced(stack.postgres.url(), 900)
     finally:
         sampler.cancel()
     return {
@@ -177,4 +201,5 @@ async def run(stack: BenchStack, count: int = 50_000) -> dict:
         "raw_per_s": count / raw_seconds,
         "ratio": raw_seconds / service_seconds,
         "profiles_peak_rss_mb": peak,
+        "announced_s": announced_seconds,
     }
