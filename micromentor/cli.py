@@ -89,13 +89,14 @@ def demo(
     """Run the whole program once against a running stack, or one started for it."""
     from micromentor.demo.quiet_kafka import quiet_kafka_connection_errors
     from micromentor.demo.scenario import DemoOptions, run_demo
+    from micromentor.up import StackAlreadyRunning
 
     quiet_kafka_connection_errors()
     config = StackConfig(data_dir, kafka_port, postgres_port, smtp_port, http_base_port)
     options = DemoOptions(seed, faculty, requests, volunteers, stage_timeout)
     try:
         code = asyncio.run(run_demo(config, options, make_console()))
-    except PortInUseError as error:
+    except (PortInUseError, StackAlreadyRunning) as error:
         raise _fail(str(error), 2) from None
     raise typer.Exit(code)
 

@@ -38,6 +38,29 @@ class StackInfo:
     def supervisor_alive(self) -> bool:
         return pid_alive(self.pids.get("supervisor"))
 
+    def left_running(self) -> dict[str, int]:
+        """Parts still running although their supervisor is gone (it was killed).
+
+        A pid counts only while its command line is still one of the stack's
+        programs, not a process that happens to reuse the number.
+        """
+        return {
+            part: pid
+            for part, pid in self.pids.items()
+            if part != "supervisor" and pid_alive(pid) and _is_stack_program(pid)
+        }
+
+    def left_running_advice(self) -> str:
+        """For an operator: what still runs, and how to stop it."""
+        parts = self.left_running()
+        listed = ", ".join(f"{part} (pid {pid})" for part, pid in parts.items())
+        pids = " ".join(str(pid) for pid in parts.values())
+        return (
+            f"its supervisor (pid {self.pids.get('supervisor')}) is gone but the"
+            f" parts it started still run: {listed}. Stop them with `kill {pids}`,"
+            " then start the stack again."
+        )
+
     def service_url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.http_ports[service]}"
 
@@ -66,3 +89,18 @@ def _is_zombie(pid: int) -> bool:
         return True
     except psutil.Error:
         return False
+
+
+_STACK_PROGRAMS = ("services.", "tansu", "postgres")
+
+
+def _is_stack_program(pid: int) -> bool:
+    try:
+        import psutil
+    except ImportError:
+        return True
+    try:
+        command = " ".join(psutil.Process(pid).cmdline())
+    except psutil.Error:
+        return False
+    return any(program in command for program in _STACK_PROGRAMS)

@@ -18,6 +18,13 @@ async def show_status(config: StackConfig, console: Console) -> int:
         console.print(f"No stack is running from {config.data_dir} (no stack.json).")
         return 1
     if not info.supervisor_alive():
+        if info.left_running():
+            console.print(
+                f"stack.json in {config.data_dir} is stale:"
+                f" {info.left_running_advice()}",
+                soft_wrap=True,
+            )
+            return 1
         console.print(
             f"stack.json in {config.data_dir} is stale: its supervisor (pid"
             f" {info.pids.get('supervisor')}) is gone."

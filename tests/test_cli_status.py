@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 
 import psutil
+import pytest
 from typer.testing import CliRunner
 
 from micromentor.cli import app
+from micromentor.config import StackConfig
 from micromentor.stack_file import StackInfo
+from micromentor.up import StackAlreadyRunning, refuse_second_stack
 
 
 def a_zombie() -> subprocess.Popen:
@@ -55,3 +59,46 @@ def test_status_reports_a_dead_but_unreaped_postgresql_as_gone(tmp_path):
     assert "running" not in postgres_row
     broker_row = next(line for line in result.output.splitlines() if "broker" in line)
     assert "running" in broker_row
+
+
+def test_parts_left_running_by_a_killed_supervisor_are_named_with_how_to_stop_them(
+    tmp_path,
+):
+    # A stand-in for a service whose supervisor was killed with SIGKILL.
+    orphan = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", "services.matching"]
+    )
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    try:
+        StackInfo(
+            started_at="2026-01-05T09:00:00+00:00",
+            data_dir=str(tmp_path),
+            bootstrap_servers="127.0.0.1:1",
+            database_url="postgresql://micromentor@127.0.0.1:2/micromentor",
+            topic_prefix="",
+            mail_dir=str(tmp_path / "mail"),
+            ports={"kafka": 1, "postgres": 2, "smtp": 3},
+            # The test's own pid runs, but is no program of a stack.
+            pids={
+                "supervisor": gone.pid,
+                "matching": orphan.pid,
+                "broker": os.getpid(),
+            },
+        ).write(tmp_path / "stack.json")
+        status = CliRunner().invoke(
+            app, ["status", "--data-dir", str(tmp_path)], env={"COLUMNS": "250"}
+        )
+        # What `up` and `demo` check before starting anything.
+        with pytest.raises(StackAlreadyRunning) as refused:
+            refuse_second_stack(StackConfig(tmp_path))
+    finally:
+        orphan.kill()
+        orphan.wait()
+
+    assert status.exit_code == 1
+    for text in (" ".join(status.output.split()), str(refused.value)):
+        assert f"the parts it started still run: matching (pid {orphan.pid})." in text
+        assert f"Stop them with `kill {orphan.pid}`" in text
+        assert "broker" not in text
+    assert str(refused.value).startswith("an earlier stack from")

@@ -16,6 +16,7 @@ from micromentor.console import notice_printer, service_log_writer
 from micromentor.health import is_ready
 from micromentor.stack import Stack
 from micromentor.stack_file import StackInfo, pid_alive
+from micromentor.up import refuse_second_stack
 
 UP_OUTPUT = "the output of `micromentor up`"
 
@@ -79,6 +80,7 @@ async def demo_stack(
             info, started_here=False, logs=UP_OUTPUT, stack_file=config.stack_file
         )
         return
+    refuse_second_stack(config)
     console.print(
         f"No running stack in {config.data_dir}; starting one (service logs in"
         f" {config.log_dir})."
