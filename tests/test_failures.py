@@ -6,6 +6,7 @@ import json
 import uuid
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from prometheus_client import REGISTRY
 
 from services.matching import app as matching
 from services.matching.settings import MatchingSettings
@@ -16,6 +17,8 @@ from shared.contracts.topics import dead_letter_topic
 from shared.platform.metrics import HANDLER_RETRIES
 from tests.factories import hr_record, portal_event, volunteered
 from tests.kafka import wait_until
+
+EVENTS_DEAD_LETTERED_TOTAL = "micromentor_events_dead_lettered_total"
 
 
 def _headers(record) -> dict[str, str]:
@@ -68,6 +71,14 @@ async def test_an_event_that_violates_its_schema_is_dead_lettered_with_the_reaso
         actor="E910",
     )
 
+    labels = {
+        "service": "profiles",
+        "topic": env.topics.mentor_submissions,
+        "event_type": "MentorVolunteered",
+        "error_class": "SchemaViolation",
+    }
+    before = REGISTRY.get_sample_value(EVENTS_DEAD_LETTERED_TOTAL, labels) or 0
+
     await env.kafka.publish(env.topics.mentor_submissions, broken)
     await env.kafka.publish(env.topics.mentor_submissions, volunteered("E910"))
 
@@ -76,6 +87,8 @@ async def test_an_event_that_violates_its_schema_is_dead_lettered_with_the_reaso
     headers = _headers(dead)
     assert headers["dlq.error.class"] == "SchemaViolation"
     assert "max_mentees" in headers["dlq.error.message"]
+    # Counted under the event type it claimed to be, a type profiles knows.
+    assert REGISTRY.get_sample_value(EVENTS_DEAD_LETTERED_TOTAL, labels) == before + 1
 
 
 async def _at_least(records_coroutine, count: int):

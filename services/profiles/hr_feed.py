@@ -56,7 +56,9 @@ def decode_hr_record(raw: bytes | None) -> Inbound:
         try:
             record = FacultyRecord.model_validate(document)
         except ValidationError as error:
-            raise schema_error(error, "faculty record") from error
+            raise schema_error(
+                error, "faculty record", event_type="FacultyRecord"
+            ) from error
     message_id = f"{record.employee_id}:{record.record_version}"
     return Inbound(
         message_id=message_id,

@@ -79,7 +79,9 @@ class MessageProcessor:
         try:
             inbound = self.decode_or_refuse(record.value)
         except PermanentMessageError as error:
-            await self.dead_letter(record, error, attempts=1, event_type="unknown")
+            await self.dead_letter(
+                record, error, attempts=1, event_type=error.event_type or "unknown"
+            )
             return "dead_lettered"
         if inbound is None:
             EVENTS_CONSUMED.labels(self.service, record.topic, "other", "ignored").inc()

@@ -12,10 +12,18 @@ from aiokafka import errors as kafka_errors
 class PermanentMessageError(Exception):
     """The message can never be processed (not JSON, schema violation)."""
 
-    def __init__(self, reason: str, *, error_class: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        error_class: str | None = None,
+        event_type: str | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.error_class = error_class or type(self).__name__
+        # Set only for types the consumer knows, so metric labels stay bounded.
+        self.event_type = event_type
 
 
 class FailureKind(Enum):

@@ -46,6 +46,7 @@ def _check_subject(envelope: Envelope, payload: BaseModel, key: str) -> None:
             f"subject {envelope.subject!r} differs from the payload's {key}"
             f" {str(expected)!r}; events are keyed by {key} so they stay in order",
             error_class="SubjectMismatch",
+            event_type=envelope.event_type,
         )
 
 
@@ -70,13 +71,17 @@ def parse_json(raw: bytes | None) -> object:
         ) from error
 
 
-def schema_error(error: ValidationError, what: str) -> PermanentMessageError:
+def schema_error(
+    error: ValidationError, what: str, *, event_type: str | None = None
+) -> PermanentMessageError:
     problems = "; ".join(
         f"{'.'.join(str(part) for part in item['loc']) or '(root)'}: {item['msg']}"
         for item in error.errors()[:10]
     )
     return PermanentMessageError(
-        f"{what} violates its schema: {problems}", error_class="SchemaViolation"
+        f"{what} violates its schema: {problems}",
+        error_class="SchemaViolation",
+        event_type=event_type,
     )
 
 
@@ -112,11 +117,14 @@ def envelope_decoder(
                 f"{envelope.event_type} version {envelope.event_version} is newer than"
                 f" the supported version {supported}",
                 error_class="UnsupportedVersion",
+                event_type=envelope.event_type,
             )
         try:
             payload = model.model_validate(envelope.payload)
         except ValidationError as error:
-            raise schema_error(error, f"{envelope.event_type} payload") from error
+            raise schema_error(
+                error, f"{envelope.event_type} payload", event_type=envelope.event_type
+            ) from error
         if submitted is not None:
             _check_subject(envelope, payload, submitted.key)
         return Inbound(
