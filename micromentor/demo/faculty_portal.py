@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import structlog
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
 
 from micromentor.closing import close_quietly
@@ -38,6 +38,9 @@ class FacultyPortalActor:
         self._portal = portal
         self._seed = seed
         self.last_event_at = time.monotonic()
+        # The offset after the last record read, per partition: a floor under
+        # the broker's end offsets, which the embedded broker can report low.
+        self.read_to: dict[TopicPartition, int] = {}
 
     async def run(self) -> None:
         """Read from the start of each topic, without a group, until cancelled."""
@@ -56,9 +59,11 @@ class FacultyPortalActor:
         try:
             while True:
                 batches = await consumer.getmany(timeout_ms=200, max_records=500)
-                for records in batches.values():
+                for partition, records in batches.items():
                     for record in records:
                         await self._handle(record.value)
+                    if records:
+                        self.read_to[partition] = records[-1].offset + 1
         finally:
             await close_quietly(consumer.stop())
 

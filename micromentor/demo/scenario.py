@@ -153,6 +153,7 @@ class Scenario:
         self.topics = Topics(self.info.topic_prefix)
         self.tracker = RunTracker(faculty_version=int(time.time()))
         self.actor_task: asyncio.Task | None = None
+        self.actor: FacultyPortalActor | None = None
         self.mail = _MailWatch(self.info)
         self._alive_checked_at = 0.0
 
@@ -201,6 +202,7 @@ class Scenario:
             portal=portal,
             seed=options.seed,
         )
+        self.actor = actor
         self.actor_task = asyncio.create_task(actor.run(), name="faculty-portal")
         progress = Progress(
             TextColumn("{task.description:<34}"),
@@ -292,7 +294,9 @@ class Scenario:
         async def update() -> None:
             for service in readers:
                 lags[service] = await probe.lag(
-                    f"micromentor-{service}", self.topics.faculty
+                    f"micromentor-{service}",
+                    self.topics.faculty,
+                    self.actor.read_to if self.actor else None,
                 )
             behind = sum(lag or 0 for lag in lags.values())
             progress.update(bar, description=f"faculty copies: {behind} behind")
