@@ -20,6 +20,30 @@ app = typer.Typer(
 hr_app = typer.Typer(no_args_is_help=True, help="Faculty records from HR.")
 app.add_typer(hr_app, name="hr")
 
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        make_console().print(f"micromentor {version('micromentor')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Faculty micro-mentoring: run the stack, the demo, and HR imports."""
+
+
 DataDir = Annotated[
     Path, typer.Option("--data-dir", help="Where the stack keeps its data and files.")
 ]
