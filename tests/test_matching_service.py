@@ -19,6 +19,7 @@ from shared.contracts.matching import (
     RequestSubmitted,
 )
 from shared.contracts.profiles import (
+    FacultyDataErased,
     FacultyProfileChanged,
     MentorApproved,
     MentorDeactivated,
@@ -763,6 +764,43 @@ async def test_two_accepts_arriving_together_confirm_the_match_once(env):
         uuid.UUID(proposed.payload["proposal_id"]),
     )
     assert status == "accepted"
+
+
+async def test_an_erased_persons_own_words_are_blanked_and_the_counts_kept(env):
+    program = await start(env)
+    await program.faculty("M995")
+    await program.faculty("T995", department="Surgery")
+    await program.mentor("T995", statement="Twenty years on the promotions board.")
+    first = await program.request("M995")
+    await program.wait_for("MatchProposed", first)
+    second = await program.request("M995", topic="research-agenda")
+    await program.wait_for("RequestWaitlisted", second)
+
+    for person in ("M995", "T995"):
+        await program.env.kafka.publish(
+            program.topics.faculty,
+            new_event(
+                FacultyDataErased(employee_id=person),
+                subject=person,
+                producer="profiles",
+            ),
+        )
+
+    await wait_until(
+        lambda: program.fetchval(
+            "SELECT count(*) = 2 FROM requests"
+            " WHERE mentee_employee_id = 'M995' AND need_statement = ''"
+        ),
+        what="both need statements blanked",
+    )
+    await wait_until(
+        lambda: program.fetchval(
+            "SELECT statement = '' FROM mentors WHERE employee_id = 'T995'"
+        ),
+        what="the mentor statement blanked",
+    )
+    assert await program.reserved("T995") == 1
+    assert (await program.summary())["requests"] == 2
 
 
 def request_id_on_partition(partition: int, partitions: int = 3) -> str:

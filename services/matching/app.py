@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from services.matching.adapters import requests
 from services.matching.cancellation_handlers import CancellationHandlers
+from services.matching.erasure import erase_words_of_person
 from services.matching.expiry import expire_proposals
 from services.matching.handlers import RequestHandlers
 from services.matching.projection_handlers import ProjectionHandlers
@@ -35,7 +36,10 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
         ),
         Subscription(
             ctx.topics.faculty,
-            {"FacultyProfileChanged": projections.apply_faculty_change},
+            {
+                "FacultyProfileChanged": projections.apply_faculty_change,
+                "FacultyDataErased": erase_words_of_person,
+            },
         ),
         Subscription(
             ctx.topics.mentoring_requests,
