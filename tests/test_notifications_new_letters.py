@@ -435,3 +435,15 @@ def test_an_engagement_closed_by_cancellation_sends_no_completion_letter():
         ("E1", "engagement_closed"),
         ("M1", "engagement_closed"),
     }
+
+
+def test_nobody_is_written_to_when_someone_acted_for_another_person():
+    for event_type, named in (
+        ("RequestRejected", "mentee_employee_id"),
+        ("MentorRejected", "employee_id"),
+        ("MentorChangeRejected", "employee_id"),
+    ):
+        forged = {named: "E1", "reason_code": "not_self", "reason": "acted for E1"}
+        own = {**forged, "reason_code": "unknown_topic"}
+        assert recipients(event_type, forged) == set(), event_type
+        assert len(recipients(event_type, own)) == 1, event_type

@@ -42,17 +42,26 @@ class To:
 _MENTEE_STILL_ACTIVE = reason_is_not("mentee_inactive")
 # A mentor who left was told by their deactivation or withdrawal letter.
 _MENTOR_STAYED = reason_is_not("mentor_unavailable")
+# Refused because someone acted for another person: the person named never
+# asked, so a letter would only puzzle or alarm them.
+_NOT_ON_THEIR_BEHALF = reason_is_not("not_self")
 
 _RULES: dict[str, tuple[To, ...]] = {
     "MentorApproved": (To("employee_id", "mentor_approved"),),
-    "MentorRejected": (To("employee_id", "mentor_rejected"),),
+    "MentorRejected": (
+        To("employee_id", "mentor_rejected", when=_NOT_ON_THEIR_BEHALF),
+    ),
     "MentorDeactivated": (To("employee_id", "mentor_deactivated"),),
     "MentorPaused": (To("employee_id", "mentor_paused"),),
     "MentorResumed": (To("employee_id", "mentor_resumed"),),
     "MentorWithdrawn": (To("employee_id", "mentor_withdrawn"),),
     "MentorRestored": (To("employee_id", "mentor_restored"),),
-    "MentorChangeRejected": (To("employee_id", "mentor_change_rejected"),),
-    "RequestRejected": (To("mentee_employee_id", "request_rejected"),),
+    "MentorChangeRejected": (
+        To("employee_id", "mentor_change_rejected", when=_NOT_ON_THEIR_BEHALF),
+    ),
+    "RequestRejected": (
+        To("mentee_employee_id", "request_rejected", when=_NOT_ON_THEIR_BEHALF),
+    ),
     "RequestWaitlisted": (To("mentee_employee_id", "request_waitlisted"),),
     "PreferredMentorUnavailable": (
         To("mentee_employee_id", "preferred_mentor_unavailable"),
