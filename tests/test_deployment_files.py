@@ -221,3 +221,27 @@ def test_the_topic_job_creates_every_topic_and_dead_letter_topic(infra):
 
     partitions = asyncio.run(described())
     assert partitions == {name: 2 for name in Topics(prefix).all_with_dlq()}
+
+
+def test_an_empty_smtp_login_from_compose_or_a_secret_means_no_login(monkeypatch):
+    from services.notifications.settings import NotificationsSettings
+
+    monkeypatch.setenv("NOTIFICATIONS_SMTP_USERNAME", "")
+    monkeypatch.setenv("NOTIFICATIONS_SMTP_PASSWORD", "")
+    settings = NotificationsSettings()
+
+    assert settings.smtp_username is None
+    assert settings.smtp_password is None
+    assert compose()["services"]["notifications"]["environment"][
+        "NOTIFICATIONS_SMTP_USERNAME"
+    ].endswith(":-}")
+
+
+def test_the_kubernetes_relay_on_587_uses_starttls():
+    [smtp] = [
+        m
+        for m in manifests()
+        if m["kind"] == "ConfigMap" and m["metadata"]["name"] == "micromentor-smtp"
+    ]
+    assert smtp["data"]["SMTP_PORT"] == "587"
+    assert smtp["data"]["SMTP_STARTTLS"] == "true"
