@@ -103,7 +103,10 @@ class MentorPauseRequested(Contract):
     resume_on: date | None = Field(
         default=None,
         description="Day the mentor is listed again (from midnight in the time zone"
-        " of their availability); without it the pause lasts until they resume.",
+        " of their availability); without it the pause lasts until they resume."
+        " It must come after the day the request is handled and at most"
+        " PROFILES_MENTOR_MAX_PAUSE_DAYS (365) days later, else MentorChangeRejected"
+        " (resume_date_not_future, resume_date_too_far).",
     )
 
 
