@@ -35,10 +35,11 @@ class NotificationsSettings(ServiceSettings):
         default=4, ge=1, le=32, description="E-mails sent at the same time."
     )
     max_delivery_attempts: int = Field(
-        default=8,
+        default=30,
         ge=1,
         description="Tries per e-mail while the relay is unreachable or answers"
-        " 4xx; then the e-mail is recorded as failed.",
+        " 4xx; then the e-mail is recorded as failed. At the default backoff, 30"
+        " tries span about 23 hours, so a relay outage overnight loses nothing.",
     )
     delivery_backoff_initial_s: float = Field(
         default=30.0, gt=0, description="Wait before the second try; doubles after."
