@@ -175,6 +175,45 @@ async def seeding_replicas(stack: BenchStack, count: int):
         for replica in replicas:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 await asyncio.to_thread(replica.wait, 20)
+    # Their leaving rebalances the group; measure only once that is over.
+    await group_settled(
+        stack.broker.bootstrap_servers,
+        "micromentor-matching",
+        members=MatchingSettings.model_fields["kafka_consumers"].default,
+    )
+
+
+async def group_settled(
+    bootstrap: str,
+    group: str,
+    *,
+    members: int,
+    quiet_s: float = 15.0,
+    timeout_s: float = 300.0,
+) -> None:
+    """Wait until ``group`` is Stable with ``members`` members for ``quiet_s``.
+
+    A rebalance stops every consumer of the group for a second or more; one
+    left over from the seeding replicas would be measured as request latency.
+    """
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        deadline = time.monotonic() + timeout_s
+        seen, since = None, time.monotonic()
+        while time.monotonic() < deadline:
+            [described] = await admin.describe_consumer_groups([group])
+            [found] = described.groups
+            state, member_ids = found[2], frozenset(m[0] for m in found[5])
+            now = time.monotonic()
+            if state != "Stable" or len(member_ids) != members or member_ids != seen:
+                seen, since = member_ids, now
+            elif now - since >= quiet_s:
+                return
+            await asyncio.sleep(0.5)
+        raise RuntimeError(f"group {group} did not settle with {members} members")
+    finally:
+        await admin.close()
 
 
 async def warm_up(
