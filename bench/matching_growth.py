@@ -192,7 +192,8 @@ async def run(
                 mentors=size,
                 timeout_s=max(remaining - MEASURE_ALLOWANCE_S, 30),
             )
-        seed_s = time.monotonic() - seed_started
+            # The load rate, without the wait for the group to settle after.
+            seed_s = time.monotonic() - seed_started
         if size - loaded >= LARGE_STEP:
             seed_rate = (size - loaded) / seed_s
         added, loaded = size - loaded, size
