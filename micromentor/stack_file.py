@@ -91,16 +91,27 @@ def _is_zombie(pid: int) -> bool:
         return False
 
 
-_STACK_PROGRAMS = ("services.", "tansu", "postgres")
+_SERVICE_MODULES = frozenset(
+    f"services.{name}"
+    for name in ("profiles", "matching", "scheduling", "notifications")
+)
 
 
 def _is_stack_program(pid: int) -> bool:
+    """The broker, PostgreSQL, or a service (``python -m services.<name>``)."""
     try:
         import psutil
     except ImportError:
         return True
     try:
-        command = " ".join(psutil.Process(pid).cmdline())
+        command = psutil.Process(pid).cmdline()
     except psutil.Error:
         return False
-    return any(program in command for program in _STACK_PROGRAMS)
+    if not command:
+        return False
+    program = Path(command[0]).name
+    return (
+        program == "postgres"
+        or program.startswith("tansu")
+        or bool(_SERVICE_MODULES.intersection(command))
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from micromentor.embedded.ports import free_port
+from micromentor.embedded.ports import free_port, outgoing_port_range
 from micromentor.stack_file import pid_alive
 
 
@@ -117,9 +117,13 @@ class RunningUp:
 
 
 def _four_free_ports() -> int:
+    """Four free ports in a row, all below the range outgoing connections use."""
+    outgoing_low, _ = outgoing_port_range()
     while True:
         base = free_port()
-        if all(_is_free(base + offset) for offset in range(1, 4)):
+        if base + 3 < outgoing_low and all(
+            _is_free(base + offset) for offset in range(1, 4)
+        ):
             return base
 
 
