@@ -27,23 +27,29 @@ def a_zombie() -> subprocess.Popen:
     return child
 
 
+def write_stack_file(folder, **pids: int) -> None:
+    """stack.json for a stack on unused ports whose parts have these pids."""
+    StackInfo(
+        started_at="2026-01-05T09:00:00+00:00",
+        data_dir=str(folder),
+        bootstrap_servers="127.0.0.1:1",
+        database_url="postgresql://micromentor@127.0.0.1:2/micromentor",
+        topic_prefix="",
+        mail_dir=str(folder / "mail"),
+        ports={"kafka": 1, "postgres": 2, "smtp": 3},
+        pids=pids,
+    ).write(folder / "stack.json")
+
+
 def test_status_reports_a_dead_but_unreaped_postgresql_as_gone(tmp_path):
     zombie = a_zombie()
     try:
-        StackInfo(
-            started_at="2026-01-05T09:00:00+00:00",
-            data_dir=str(tmp_path),
-            bootstrap_servers="127.0.0.1:1",
-            database_url="postgresql://micromentor@127.0.0.1:2/micromentor",
-            topic_prefix="",
-            mail_dir=str(tmp_path / "mail"),
-            ports={"kafka": 1, "postgres": 2, "smtp": 3},
-            pids={
-                "supervisor": os.getpid(),
-                "broker": os.getpid(),
-                "postgres": zombie.pid,
-            },
-        ).write(tmp_path / "stack.json")
+        write_stack_file(
+            tmp_path,
+            supervisor=os.getpid(),
+            broker=os.getpid(),
+            postgres=zombie.pid,
+        )
 
         result = CliRunner().invoke(
             app, ["status", "--data-dir", str(tmp_path)], env={"COLUMNS": "200"}
@@ -71,21 +77,10 @@ def test_parts_left_running_by_a_killed_supervisor_are_named_with_how_to_stop_th
     gone = subprocess.Popen(["true"])
     gone.wait()
     try:
-        StackInfo(
-            started_at="2026-01-05T09:00:00+00:00",
-            data_dir=str(tmp_path),
-            bootstrap_servers="127.0.0.1:1",
-            database_url="postgresql://micromentor@127.0.0.1:2/micromentor",
-            topic_prefix="",
-            mail_dir=str(tmp_path / "mail"),
-            ports={"kafka": 1, "postgres": 2, "smtp": 3},
-            # The test's own pid runs, but is no program of a stack.
-            pids={
-                "supervisor": gone.pid,
-                "matching": orphan.pid,
-                "broker": os.getpid(),
-            },
-        ).write(tmp_path / "stack.json")
+        # The test's own pid runs, but is no program of a stack.
+        write_stack_file(
+            tmp_path, supervisor=gone.pid, matching=orphan.pid, broker=os.getpid()
+        )
         status = CliRunner().invoke(
             app, ["status", "--data-dir", str(tmp_path)], env={"COLUMNS": "250"}
         )

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from micromentor.embedded.ports import free_port, outgoing_port_range
+from micromentor.embedded.ports import free_port, outgoing_port_range, port_is_free
 from micromentor.stack_file import pid_alive
 
 
@@ -122,18 +122,9 @@ def _four_free_ports() -> int:
     while True:
         base = free_port()
         if base + 3 < outgoing_low and all(
-            _is_free(base + offset) for offset in range(1, 4)
+            port_is_free(base + offset) for offset in range(1, 4)
         ):
             return base
-
-
-def _is_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 def wait_for(condition, timeout_s: float, what: str, up: RunningUp | None = None):

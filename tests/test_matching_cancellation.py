@@ -10,13 +10,6 @@ from tests.kafka import wait_until
 from tests.test_matching_service import Program, start
 
 
-async def proposal_status(program: Program, proposal) -> str:
-    return await program.fetchval(
-        "SELECT status FROM proposals WHERE proposal_id = $1",
-        uuid.UUID(proposal.payload["proposal_id"]),
-    )
-
-
 async def test_a_mentee_who_cancels_a_proposed_request_frees_the_mentor_who_is_told(
     env,
 ):
@@ -43,7 +36,7 @@ async def test_a_mentee_who_cancels_a_proposed_request_frees_the_mentor_who_is_t
     assert withdrawn.payload["reason"]
     [next_proposal] = await program.wait_for("MatchProposed", queued)
     assert next_proposal.payload["mentor_employee_id"] == "T100"
-    assert await proposal_status(program, proposed) == "withdrawn"
+    assert await program.proposal_status(proposed) == "withdrawn"
 
     await program.answer(proposed, accept=True)
 
@@ -137,7 +130,7 @@ async def test_cancellations_not_from_the_mentee_or_of_unknown_requests_change_n
     assert unknown_rejection.payload["reason_code"] == "unknown_request"
     assert not await program.events("RequestCancelled", request_id)
     assert not await program.events("ProposalWithdrawn", request_id)
-    assert await proposal_status(program, proposed) == "open"
+    assert await program.proposal_status(proposed) == "open"
     assert await program.reserved("T130") == 1
 
     await program.answer(proposed, accept=True)
@@ -198,7 +191,7 @@ async def test_a_mentee_hr_reports_separated_has_every_open_request_closed(env):
     [withdrawn] = await program.wait_for("ProposalWithdrawn", proposed_request)
     assert withdrawn.payload["mentor_employee_id"] == "T140"
     assert withdrawn.payload["reason_code"] == "mentee_inactive"
-    assert await proposal_status(program, proposed) == "withdrawn"
+    assert await program.proposal_status(proposed) == "withdrawn"
     [freed_for_other] = await program.wait_for("MatchProposed", other_mentee)
     assert freed_for_other.payload["mentor_employee_id"] == "T140"
     assert await program.reserved("T141") == 0

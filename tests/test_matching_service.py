@@ -246,6 +246,12 @@ class Program:
             enough, what=f"{count} x {event_type} for request {request_id}"
         )
 
+    async def proposal_status(self, proposal: Envelope) -> str:
+        return await self.fetchval(
+            "SELECT status FROM proposals WHERE proposal_id = $1",
+            uuid.UUID(proposal.payload["proposal_id"]),
+        )
+
     async def reserved(self, mentor: str) -> int:
         return await self.fetchval(
             "SELECT reserved FROM mentors WHERE employee_id = $1", mentor
@@ -490,11 +496,7 @@ async def test_answers_not_from_the_proposed_mentor_or_too_late_change_nothing(e
     assert not await program.events("MatchConfirmed", request_id)
     assert len(await program.events("MatchProposed", request_id)) == 1
     assert await program.reserved("T700") == 1
-    status = await program.fetchval(
-        "SELECT status FROM proposals WHERE proposal_id = $1",
-        uuid.UUID(proposed.payload["proposal_id"]),
-    )
-    assert status == "open"
+    assert await program.proposal_status(proposed) == "open"
 
     await program.answer(proposed, accept=True)
     await program.answer(proposed, accept=False)
@@ -759,11 +761,7 @@ async def test_two_accepts_arriving_together_confirm_the_match_once(env):
     assert rejected.payload["reason_code"] == "proposal_not_open"
     assert len(await program.events("MatchConfirmed", request_id)) == 1
     assert await program.reserved("T990") == 1
-    status = await program.fetchval(
-        "SELECT status FROM proposals WHERE proposal_id = $1",
-        uuid.UUID(proposed.payload["proposal_id"]),
-    )
-    assert status == "accepted"
+    assert await program.proposal_status(proposed) == "accepted"
 
 
 async def test_an_erased_persons_own_words_are_blanked_and_the_counts_kept(env):

@@ -37,7 +37,8 @@ def outgoing_port_range() -> tuple[int, int]:
         return 32768, 60999
 
 
-def _bindable(port: int) -> bool:
+def port_is_free(port: int) -> bool:
+    """Whether a server could bind ``port`` on 127.0.0.1 right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         try:
             probe.bind(("127.0.0.1", port))
@@ -57,7 +58,7 @@ def free_port() -> int:
     if low - 1 > _LOWEST_CHOSEN_PORT:
         for _ in range(100):
             port = random.randint(_LOWEST_CHOSEN_PORT, low - 1)
-            if _bindable(port):
+            if port_is_free(port):
                 return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
