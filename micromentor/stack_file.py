@@ -50,9 +50,11 @@ class StackInfo:
             if part != "supervisor" and pid_alive(pid) and _is_stack_program(pid)
         }
 
-    def left_running_advice(self) -> str:
-        """For an operator: what still runs, and how to stop it."""
+    def left_running_advice(self) -> str | None:
+        """For an operator: what still runs, and how to stop it; None if nothing."""
         parts = self.left_running()
+        if not parts:
+            return None
         listed = ", ".join(f"{part} (pid {pid})" for part, pid in parts.items())
         pids = " ".join(str(pid) for pid in parts.values())
         return (

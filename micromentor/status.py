@@ -18,11 +18,9 @@ async def show_status(config: StackConfig, console: Console) -> int:
         console.print(f"No stack is running from {config.data_dir} (no stack.json).")
         return 1
     if not info.supervisor_alive():
-        if info.left_running():
+        if advice := info.left_running_advice():
             console.print(
-                f"stack.json in {config.data_dir} is stale:"
-                f" {info.left_running_advice()}",
-                soft_wrap=True,
+                f"stack.json in {config.data_dir} is stale: {advice}", soft_wrap=True
             )
             return 1
         console.print(

@@ -33,10 +33,9 @@ def refuse_second_stack(config: StackConfig) -> None:
             f"a stack is already running from {config.data_dir} (supervisor pid"
             f" {info.pids['supervisor']}); stop it first or use another --data-dir."
         )
-    if info is not None and info.left_running():
+    if info is not None and (advice := info.left_running_advice()):
         raise StackAlreadyRunning(
-            f"an earlier stack from {config.data_dir} did not stop:"
-            f" {info.left_running_advice()}"
+            f"an earlier stack from {config.data_dir} did not stop: {advice}"
         )
 
 

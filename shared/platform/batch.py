@@ -44,7 +44,7 @@ class BatchApplier:
                 inbound = self._processor.decode_or_refuse(record.value)
             except PermanentMessageError as error:
                 await self._processor.dead_letter(
-                    record, error, attempts=1, event_type=error.event_type or "unknown"
+                    record, error, attempts=1, event_type=error.event_type
                 )
                 continue
             if inbound is not None:

@@ -80,7 +80,7 @@ class MessageProcessor:
             inbound = self.decode_or_refuse(record.value)
         except PermanentMessageError as error:
             await self.dead_letter(
-                record, error, attempts=1, event_type=error.event_type or "unknown"
+                record, error, attempts=1, event_type=error.event_type
             )
             return "dead_lettered"
         if inbound is None:

@@ -22,8 +22,8 @@ class PermanentMessageError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.error_class = error_class or type(self).__name__
-        # Set only for types the consumer knows, so metric labels stay bounded.
-        self.event_type = event_type
+        # Named only for types the consumer knows, so metric labels stay bounded.
+        self.event_type = event_type or "unknown"
 
 
 class FailureKind(Enum):
