@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import asyncpg
@@ -70,8 +71,16 @@ async def publish(bootstrap: str, topic: str, count: int) -> None:
         await producer.stop()
 
 
-async def _span(dsn: str, query: str, count: int, timeout_s: float) -> float:
-    """Seconds between the first and last stored row, once all ``count`` are in."""
+async def _poll(
+    dsn: str,
+    query: str,
+    done: Callable,
+    *,
+    interval_s: float,
+    timeout_s: float,
+    what: str,
+) -> asyncpg.Record:
+    """The first row of ``query`` for which ``done(row)`` holds."""
     conn = await asyncpg.connect(dsn)
     try:
         deadline = time.monotonic() + timeout_s
@@ -80,12 +89,25 @@ async def _span(dsn: str, query: str, count: int, timeout_s: float) -> float:
                 row = await conn.fetchrow(query)
             except asyncpg.UndefinedTableError:
                 row = None
-            if row and row["n"] >= count:
-                return (row["last"] - row["first"]).total_seconds()
-            await asyncio.sleep(0.5)
-        raise RuntimeError(f"not all {count} records were stored in {timeout_s}s")
+            if row and done(row):
+                return row
+            await asyncio.sleep(interval_s)
+        raise RuntimeError(f"{what} did not happen in {timeout_s}s")
     finally:
         await conn.close()
+
+
+async def _span(dsn: str, query: str, count: int, timeout_s: float) -> float:
+    """Seconds between the first and last stored row, once all ``count`` are in."""
+    row = await _poll(
+        dsn,
+        query,
+        lambda row: row["n"] >= count,
+        interval_s=0.5,
+        timeout_s=timeout_s,
+        what=f"storing all {count} records",
+    )
+    return (row["last"] - row["first"]).total_seconds()
 
 
 async def _announced(dsn: str, timeout_s: float) -> float:
@@ -94,21 +116,17 @@ async def _announced(dsn: str, timeout_s: float) -> float:
     Every stored record is announced as FacultyProfileChanged through the
     outbox; the raw loop has nothing like it.
     """
-    conn = await asyncpg.connect(dsn)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            row = await conn.fetchrow(
-                "SELECT (SELECT count(*) FROM profiles.outbox) AS waiting,"
-                " clock_timestamp() - (SELECT min(updated_at) FROM profiles.faculty)"
-                " AS since_first"
-            )
-            if row["waiting"] == 0:
-                return row["since_first"].total_seconds()
-            await asyncio.sleep(0.1)
-        raise RuntimeError(f"the outbox was not drained in {timeout_s}s")
-    finally:
-        await conn.close()
+    row = await _poll(
+        dsn,
+        "SELECT (SELECT count(*) FROM profiles.outbox) AS waiting,"
+        " clock_timestamp() - (SELECT min(updated_at) FROM profiles.faculty)"
+        " AS since_first",
+        lambda row: row["waiting"] == 0,
+        interval_s=0.1,
+        timeout_s=timeout_s,
+        what="draining the outbox",
+    )
+    return row["since_first"].total_seconds()
 
 
 async def raw_loop(stack: BenchStack, topic: str, count: int) -> float:
