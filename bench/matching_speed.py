@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import statistics
@@ -26,6 +27,7 @@ from bench.matching_latency import TOPICS, faculty_event, mentor_event, request_
 from micromentor.embedded.ports import free_port
 from services.matching.settings import MatchingSettings
 from shared.envelope import Envelope
+from shared.platform.heap import freeze_startup_heap
 
 # The load generator's own consumer: the embedded broker answers a fetch when its
 # wait runs out, so the instrument adds up to this much to every measurement.
@@ -232,7 +234,12 @@ async def warm_up(
 
 
 class AnswerStream:
-    """Times each request until the first answer whose subject is its request id."""
+    """Times each request until the first answer whose subject is its request id.
+
+    The load generator is the instrument, so its own cycle collector is held off
+    while a stream is open: a collection in here would be counted as latency of
+    the service measured.
+    """
 
     def __init__(self, bootstrap: str, request_topic: str, answer_topic: str):
         self.request_topic = request_topic
@@ -255,6 +262,9 @@ class AnswerStream:
         self._collector: asyncio.Task | None = None
 
     async def __aenter__(self) -> AnswerStream:
+        gc.collect()
+        gc.freeze()
+        gc.disable()
         await self.producer.start()
         await self.consumer.start()
         await self.consumer.seek_to_end()
@@ -381,6 +391,8 @@ async def raw_loop(bootstrap: str, dsn: str, fetch_max_wait_ms: int) -> None:
     await producer.start()
     lookup = await conn.prepare(RAW_LOOKUP)
     insert = await conn.prepare(RAW_INSERT)
+    # The same start-up treatment as the services get (shared.platform.heap).
+    freeze_startup_heap()
     print("ready", flush=True)
     try:
         while True:

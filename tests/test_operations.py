@@ -88,3 +88,24 @@ async def test_handler_logs_carry_event_ids_and_no_names_or_email_addresses(env)
     assert "Zenobia" not in text and "Quillfeather" not in text
     assert "e600@med.example.edu" not in text
     assert structlog.is_configured()
+
+
+async def test_a_service_process_freezes_its_startup_heap_and_times_collections(env):
+    process = await env.start_process("profiles", env.settings(ProfilesSettings))
+
+    async with httpx.AsyncClient() as client:
+        url = f"http://127.0.0.1:{process.http_port}/metrics"
+        metrics = (await client.get(url)).text
+
+    def sample(name: str) -> float:
+        [value] = [
+            float(line.rsplit(" ", 1)[1])
+            for line in metrics.splitlines()
+            if line.startswith(name)
+        ]
+        return value
+
+    # Imports, schemas and settings: far more than a handful of objects.
+    assert sample("micromentor_gc_frozen_objects ") > 10_000
+    # Freezing starts with one full collection, so generation 2 has been timed.
+    assert sample('micromentor_gc_pause_seconds_count{generation="2"}') >= 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
+from shared.platform.heap import freeze_startup_heap, measure_collector_pauses
 from shared.platform.logging import configure_logging
 from shared.platform.runtime import ServiceDefinition, ServiceRuntime
 from shared.platform.settings import ServiceSettings
@@ -17,8 +18,10 @@ def run_service(definition: ServiceDefinition, settings: ServiceSettings) -> Non
         log_format=settings.log_format,
     )
     runtime = ServiceRuntime(definition, settings)
+    measure_collector_pauses()
+
     config = uvicorn.Config(
-        runtime.http_app(),
+        runtime.http_app(after_start=freeze_startup_heap),
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,

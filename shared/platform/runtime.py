@@ -226,12 +226,23 @@ class ServiceRuntime:
             checks["database"] = True
         return checks
 
-    def http_app(self, *, owns_runtime: bool = True) -> FastAPI:
-        """The service's HTTP app; with ``owns_runtime`` it starts and stops it."""
+    def http_app(
+        self,
+        *,
+        owns_runtime: bool = True,
+        after_start: Callable[[], object] | None = None,
+    ) -> FastAPI:
+        """The service's HTTP app; with ``owns_runtime`` it starts and stops it.
+
+        ``after_start`` runs once the runtime has started, before requests and
+        messages are served.
+        """
 
         @contextlib.asynccontextmanager
         async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
             await self.start()
+            if after_start is not None:
+                after_start()
             try:
                 yield
             finally:
