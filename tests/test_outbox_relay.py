@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections import defaultdict
+from types import SimpleNamespace
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -181,3 +182,77 @@ async def test_a_relay_told_to_finish_mid_batch_still_deletes_what_it_published(
     finally:
         await producer.stop()
         await db.close()
+
+
+class _OneBatchFails:
+    """Packs real aiokafka batches; the second batch for one partition fails."""
+
+    def __init__(self, failing_partition: int) -> None:
+        self.packer = AIOKafkaProducer(bootstrap_servers="127.0.0.1:9")
+        self.failing_partition = failing_partition
+        self.sent: list[tuple[int, int]] = []
+
+    async def partitions_for(self, _topic: str) -> set[int]:
+        return {0, 1, 2}
+
+    def create_batch(self):
+        return self.packer.create_batch()
+
+    async def send_batch(self, batch, _topic: str, *, partition: int):
+        batch.close()
+        earlier = sum(1 for p, _ in self.sent if p == partition)
+        self.sent.append((partition, batch.record_count()))
+        outcome = asyncio.get_running_loop().create_future()
+        if partition == self.failing_partition and earlier == 1:
+            outcome.set_exception(TimeoutError("no answer from the broker"))
+        else:
+            outcome.set_result(None)
+        return outcome
+
+
+async def test_a_failed_batch_keeps_its_rows_and_every_later_row_of_their_keys():
+    from aiokafka.partitioner import DefaultPartitioner
+
+    keys = [f"key-{n}" for n in range(12)]
+    partition_of = {
+        key: DefaultPartitioner()(key.encode(), [0, 1, 2], [0, 1, 2]) for key in keys
+    }
+    failing = partition_of[keys[0]]
+    rows = [
+        {
+            "id": n,
+            "topic": "t",
+            "message_key": keys[n % len(keys)].encode(),
+            "value": b"x" * 3000,
+        }
+        for n in range(240)
+    ]
+    producer = _OneBatchFails(failing)
+    unused_db = SimpleNamespace(schema=SCHEMA)
+    relay = OutboxRelay(service="relaytest", db=unused_db, producer=producer)
+    try:
+        confirmed = await relay._publish(rows)
+    finally:
+        await producer.packer.stop()
+
+    # 3 kB values: each partition's 80 rows travel in a few batches, not 80 sends.
+    assert 3 * 2 <= len(producer.sent) < 3 * 20
+    assert sum(count for _, count in producer.sent) == len(rows)
+    # The failing partition's batches hold its rows in order: the first went
+    # through, the second failed, and nothing of the second's keys may follow.
+    first, second = [count for p, count in producer.sent if p == failing][:2]
+    in_partition = [
+        row for row in rows if partition_of[row["message_key"].decode()] == failing
+    ]
+    failed_ids = {row["id"] for row in in_partition[first : first + second]}
+    expected, blocked = [], set()
+    for row in rows:
+        if row["id"] in failed_ids:
+            blocked.add(row["message_key"])
+        elif row["message_key"] not in blocked:
+            expected.append(row["id"])
+    assert confirmed == expected
+    assert {row["id"] for row in in_partition[:first]} <= set(confirmed)
+    assert not blocked & {
+        row["message_key"] for row in rows if row["id"] in confirmed[-5:]
+    }

@@ -111,6 +111,9 @@ class ServiceRuntime:
             client_id=f"micromentor-{name}",
             acks="all",
             linger_ms=2,
+            # The relay packs its own batches; a bulk load's worth of events then
+            # travels in a few large ones (Kafka's default limit is 1 MiB).
+            max_batch_size=256 * 1024,
             request_timeout_ms=settings.kafka_request_timeout_ms,
         )
         await ctx.producer.start()
