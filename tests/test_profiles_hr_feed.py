@@ -83,6 +83,9 @@ def _bad_records() -> dict[bytes, str]:
         json.dumps(hr_record("X4", service_start_date=today_plus_years(1))).encode(): (
             "StartDateInFuture"
         ),
+        json.dumps(
+            hr_record("X5", service_start_date="2015-07-01T00:00:00Z")
+        ).encode(): ("SchemaViolation"),
         json.dumps(hr_record("X6", email="g1@med.example.edu")).encode(): (
             "DuplicateEmail"
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 
@@ -9,6 +10,8 @@ from pydantic import Field, field_validator
 
 from shared.contracts.common import MAX_BIGINT, Contract, EmployeeId
 from shared.contracts.email import EmailAddress
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class AppointmentType(StrEnum):
@@ -47,6 +50,18 @@ class FacultyRecord(Contract):
         description="Increases with every HR change; a 64-bit signed integer.",
     )
     supervisor_employee_id: EmployeeId | None = None
+
+    @field_validator("service_start_date", mode="before")
+    @classmethod
+    def _calendar_date(cls, value: object) -> object:
+        # Lax parsing would take "2015-07-01T00:00:00Z" or a Unix timestamp as
+        # a date; an HR system that sends those has a bug worth hearing about.
+        written_otherwise = isinstance(value, str) and not _ISO_DATE.fullmatch(value)
+        if written_otherwise or isinstance(value, bool | int | float):
+            raise ValueError(
+                "service_start_date must be a calendar date written YYYY-MM-DD"
+            )
+        return value
 
     @field_validator("record_version", mode="before")
     @classmethod
