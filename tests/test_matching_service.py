@@ -543,6 +543,14 @@ async def test_an_unanswered_proposal_expires_and_the_next_mentor_is_asked(env):
         "SELECT array_agg(status ORDER BY attempt) FROM proposals"
     )
     assert statuses == ["expired", "expired"]
+    # Each mentor is told the proposal no longer needs their answer.
+    withdrawn = await program.wait_for("ProposalWithdrawn", request_id, 2)
+    assert [event.payload["mentor_employee_id"] for event in withdrawn] == [
+        first.payload["mentor_employee_id"],
+        second.payload["mentor_employee_id"],
+    ]
+    assert {event.payload["reason_code"] for event in withdrawn} == {"expired"}
+    assert "no answer within 0.0005 hours" in withdrawn[0].payload["reason"]
     assert await program.reserved("T900") == 0
     assert await program.reserved("T901") == 0
 

@@ -225,6 +225,24 @@ CASES = [
         ["withdrawn: the mentee cancelled the request", "do not need to answer"],
     ),
     (
+        "proposal_withdrawn",
+        facts(
+            ProposalWithdrawn(
+                request_id=REQUEST_ID,
+                proposal_id=uuid.uuid4(),
+                mentor_employee_id="M1",
+                topic="academic-promotion",
+                reason_code="expired",
+                reason="there was no answer within 72 hours, so it has been passed on",
+            )
+        ),
+        MENTOR,
+        [
+            "no longer needs your answer: there was no answer within 72 hours",
+            "pause your mentoring with a return date",
+        ],
+    ),
+    (
         "request_cancellation_rejected",
         facts(
             RequestCancellationRejected(

@@ -46,5 +46,15 @@ async def expire_one_due_proposal(ctx: ServiceContext, matchmaker: Matchmaker) -
             proposal_id=str(proposal_id),
             mentor_employee_id=proposal["mentor_employee_id"],
         )
-        await matchmaker.withdraw_unanswered(uow, proposal, "expired", cause=None)
+        hours = f"{ctx.settings.proposal_expiry_hours:g}"
+        await matchmaker.withdraw_unanswered(
+            uow,
+            proposal,
+            "expired",
+            cause=None,
+            tell_mentor=(
+                "expired",
+                f"there was no answer within {hours} hours, so it has been passed on",
+            ),
+        )
         return True

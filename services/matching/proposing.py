@@ -11,7 +11,11 @@ import structlog
 from services.matching.adapters import mentor_load, projections, requests
 from services.matching.domain.ranking import FACTORS, Candidate, rationale
 from services.matching.settings import MatchingSettings
-from shared.contracts.matching import MatchProposed, RequestWaitlisted
+from shared.contracts.matching import (
+    MatchProposed,
+    ProposalWithdrawn,
+    RequestWaitlisted,
+)
 from shared.contracts.topics import Topics
 from shared.envelope import Envelope, new_event
 from shared.platform.db import UnitOfWork
@@ -205,8 +209,13 @@ class Matchmaker:
         status: str,
         *,
         cause: Envelope | None,
+        tell_mentor: tuple[str, str] | None = None,
     ) -> None:
-        """Close an open proposal without a match, free the slot, move on."""
+        """Close an open proposal without a match, free the slot, move on.
+
+        With ``tell_mentor`` (reason code, reason) the mentor is told, through
+        ProposalWithdrawn, that the proposal no longer needs an answer.
+        """
         await requests.close_proposal(uow.conn, proposal["proposal_id"], status)
         freed_topics = await mentor_load.release_slot(
             uow.conn, proposal["mentor_employee_id"]
@@ -214,6 +223,17 @@ class Matchmaker:
         request = await requests.get_request(
             uow.conn, proposal["request_id"], lock=True
         )
+        if tell_mentor is not None:
+            reason_code, reason = tell_mentor
+            withdrawn = ProposalWithdrawn(
+                request_id=request["request_id"],
+                proposal_id=proposal["proposal_id"],
+                mentor_employee_id=proposal["mentor_employee_id"],
+                topic=request["topic"],
+                reason_code=reason_code,
+                reason=reason,
+            )
+            await uow.emit(self.topics.matching, self.event(withdrawn, request, cause))
         await self.propose_or_waitlist(uow, request, cause=cause)
         await self.retry_waiting(
             uow, freed_topics, cause=cause, besides=request["request_id"]

@@ -153,7 +153,12 @@ class RequestCancelled(Contract):
 
 
 class ProposalWithdrawn(Contract):
-    """An open proposal taken back before the mentor answered it."""
+    """An open proposal taken back before the mentor answered it.
+
+    ``reason_code`` is ``expired`` when the mentor did not answer in time (the
+    request moves on to the next candidate), otherwise the reason the request
+    itself was cancelled (see RequestCancelled).
+    """
 
     request_id: uuid.UUID
     proposal_id: uuid.UUID

@@ -69,6 +69,20 @@ def request_cancelled_mentor(facts: dict, setting: Setting) -> Email:
 
 
 def proposal_withdrawn(facts: dict, setting: Setting) -> Email:
+    if facts["reason_code"] == "expired":
+        return Email(
+            "A mentoring request has been passed on",
+            letter(
+                setting,
+                "The request for micro-mentoring on"
+                f" {topic_phrase(facts['topic'])} that we sent you no longer needs"
+                f" your answer: {facts['reason']}.",
+                "Nothing is held against you, and your places stay open for the"
+                " next request. If you will be busy for a while, you can pause your"
+                " mentoring with a return date, and no requests will come until"
+                " then.",
+            ),
+        )
     return Email(
         "A mentoring request no longer needs your answer",
         letter(
