@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import uuid
 from datetime import UTC, datetime, timedelta
 from email import policy
 
+from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from micromentor.embedded.ports import free_port
-from micromentor.embedded.smtp import EmbeddedSmtp
+from micromentor.embedded.smtp import EmbeddedSmtp, MailFolder
 from services.notifications.app import definition
 from services.notifications.settings import NotificationsSettings
 from shared.contracts.matching import MatchProposed
@@ -304,3 +306,39 @@ async def test_an_email_fails_for_good_after_the_last_attempt(env):
     assert failed.payload["attempts"] == 2
     assert failed.payload["reason"].startswith("smtp_unavailable")
     assert (await summary_of(runtime))["emails_failed"] == 1
+
+
+class _SlowToAccept(MailFolder):
+    """A relay that greets at once but takes a while to accept each message."""
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        await asyncio.sleep(1.5)
+        return await super().handle_DATA(server, session, envelope)
+
+
+async def test_a_relay_slow_to_accept_the_text_gets_each_letter_once(env, tmp_path):
+    port = free_port()
+    folder = tmp_path / "mail"
+    controller = Controller(_SlowToAccept(folder), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        # Connecting and greeting must take under 0.5 s, as they do here; the
+        # relay's 1.5 s to accept the text is within the transfer timeout.
+        runtime = await env.start(
+            definition, settings_for(env, port, smtp_timeout_s=0.5)
+        )
+        await publish_contacts(env, "E650", "M650")
+        await env.kafka.publish(
+            env.topics.engagements, session_completed("E650", "M650")
+        )
+        await wait_until(
+            lambda: summary_is(runtime, delivered=1),
+            what="the letter recorded as delivered",
+        )
+        async with runtime.context.db.pool.acquire() as conn:
+            attempts = await conn.fetchval("SELECT max(attempts) FROM messages")
+    finally:
+        controller.stop()
+
+    assert len(sorted(folder.glob("*.eml"))) == 1
+    assert attempts == 1

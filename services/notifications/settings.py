@@ -23,7 +23,20 @@ class NotificationsSettings(ServiceSettings):
         description="Log in to the relay as this user; empty or unset: no login.",
     )
     smtp_password: SecretStr | None = None
-    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    smtp_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds to wait for the relay to connect, greet and log in;"
+        " a relay that is down is noticed this quickly.",
+    )
+    smtp_transfer_timeout_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="Seconds to wait for the relay to take a message once the"
+        " conversation is under way (RFC 5321 allows it 10 minutes to accept the"
+        " text). Giving up earlier risks a second copy on the retry, when the"
+        " relay was only slow.",
+    )
     from_address: str = "micro-mentoring@localhost"
     from_name: str = "Faculty Micro-Mentoring Program"
     portal_url: str | None = Field(

@@ -43,10 +43,14 @@ class SmtpMailer:
         self.settings = settings
 
     async def send(self, message: EmailMessage) -> None:
+        """Connect and log in with the short timeout, then give the relay time.
+
+        Once the text is sent, the letter may already be on its way; a retry
+        after an early give-up would be a second copy.
+        """
         settings = self.settings
         password = settings.smtp_password
-        await aiosmtplib.send(
-            message,
+        client = aiosmtplib.SMTP(
             hostname=settings.smtp_host,
             port=settings.smtp_port,
             start_tls=settings.smtp_starttls,
@@ -54,6 +58,8 @@ class SmtpMailer:
             password=password.get_secret_value() if password else None,
             timeout=settings.smtp_timeout_s,
         )
+        async with client:
+            await client.send_message(message, timeout=settings.smtp_transfer_timeout_s)
 
 
 def is_refused_for_good(error: Exception) -> bool:
