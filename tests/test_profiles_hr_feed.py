@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from prometheus_client import REGISTRY
+
 from services.profiles.app import definition
 from services.profiles.settings import ProfilesSettings
 from shared.contracts.topics import dead_letter_topic
@@ -48,13 +50,21 @@ async def test_a_shuffled_feed_with_duplicates_keeps_the_newest_version(env):
 
 async def test_replaying_the_whole_feed_changes_nothing(env):
     hr = env.topics.hr_faculty_records
-    await _published(env, hr, [hr_record(f"R{n}") for n in range(50)])
+    refused = hr_record("R-future", service_start_date=today_plus_years(1))
+    await _published(env, hr, [hr_record(f"R{n}") for n in range(50)] + [refused])
     first = await env.start(
         definition, env.settings(ProfilesSettings, consumer_group="first-pass")
     )
     await env.kafka.wait_for_events(env.topics.faculty, "FacultyProfileChanged", 50)
+    await wait_until(
+        lambda: _at_least(env.kafka.read_all(dead_letter_topic(hr)), 1),
+        what="the refused record on the dead-letter topic",
+    )
     before = await _faculty(first)
     await env.stop(first)
+    stale_before = _sample("micromentor_hr_records_stale_total")
+    redelivered_refusals = _redelivered_refusals(hr)
+    redelivered_refusals_before = _sample(*redelivered_refusals)
 
     replay = await env.start(
         definition, env.settings(ProfilesSettings, consumer_group="replay-from-start")
@@ -66,6 +76,35 @@ async def test_replaying_the_whole_feed_changes_nothing(env):
     assert {k: v for k, v in after.items() if k != "R-last"} == before
     changes = await env.kafka.events(env.topics.faculty, "FacultyProfileChanged")
     assert len(changes) == 51
+    # Every replayed record was recognised as already stored, and the refused
+    # one was not dead-lettered a second time.
+    await wait_until(
+        lambda: _is_true(
+            _sample("micromentor_hr_records_stale_total") - stale_before >= 50
+            and _sample(*redelivered_refusals) > redelivered_refusals_before
+        ),
+        what="the whole feed replayed",
+    )
+    assert _sample("micromentor_hr_records_stale_total") - stale_before == 50
+    assert len(await env.kafka.read_all(dead_letter_topic(hr))) == 1
+
+
+def _redelivered_refusals(topic: str) -> tuple[str, dict]:
+    labels = {
+        "service": "profiles",
+        "topic": topic,
+        "event_type": "FacultyRecord",
+        "outcome": "duplicate",
+    }
+    return "micromentor_events_consumed_total", labels
+
+
+def _sample(name: str, labels: dict | None = None) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def _is_true(value: bool) -> bool:
+    return value
 
 
 def _bad_records() -> dict[bytes, str]:

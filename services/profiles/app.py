@@ -29,6 +29,10 @@ def subscriptions(ctx: ServiceContext) -> list[Subscription]:
             {"FacultyRecord": handlers.apply_faculty_record},
             decoder=decode_hr_record,
             batch_handler=handlers.apply_faculty_records,
+            # (employee id, record version) is the message id, and a version no
+            # newer than the stored one changes nothing: the version is the
+            # deduplication, without an inbox row per record.
+            batch_handler_deduplicates=True,
         ),
         Subscription(
             ctx.topics.mentor_submissions,

@@ -27,8 +27,8 @@ from shared.contracts.profiles import (
 )
 from shared.contracts.topics import Topics
 from shared.envelope import Envelope, new_event
+from shared.platform.batch import BatchOutcome
 from shared.platform.db import UnitOfWork
-from shared.platform.errors import PermanentMessageError
 from shared.platform.inbound import Inbound
 
 log = structlog.get_logger(__name__)
@@ -47,7 +47,7 @@ class ProfilesHandlers:
 
     async def apply_faculty_records(
         self, uow: UnitOfWork, messages: list[Inbound]
-    ) -> dict[str, PermanentMessageError]:
+    ) -> BatchOutcome:
         """The bulk path for the HR feed; refused records are dead-lettered."""
         return await apply_hr_batch(
             uow,

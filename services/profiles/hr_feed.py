@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from services.profiles.adapters import repository
 from shared.contracts.common import validate_contract_json
 from shared.contracts.hr import FacultyRecord
+from shared.platform.batch import BatchOutcome
 from shared.platform.db import UnitOfWork
 from shared.platform.errors import PermanentMessageError
 from shared.platform.inbound import Inbound, parse_json, schema_error
@@ -92,11 +93,13 @@ async def apply_hr_batch(
     faculty_topic: str,
     producer: str,
     recheck_mentor: MentorRecheck,
-) -> dict[str, PermanentMessageError]:
-    """Apply a batch of HR records with set-based SQL; returns the refused ones.
+) -> BatchOutcome:
+    """Apply a batch of HR records with set-based SQL.
 
     Within a batch the newest version per employee wins, exactly as if the
-    records had been applied one by one in any order.
+    records had been applied one by one in any order. Records whose version is
+    already stored, or superseded, are reported as such: a redelivered or
+    replayed record changes nothing.
     """
     refused: dict[str, PermanentMessageError] = {}
     newest: dict[str, Inbound] = {}
@@ -135,8 +138,14 @@ async def apply_hr_batch(
                     employee_id=message.payload.employee_id,
                     record_version=message.payload.record_version,
                 )
-    STALE_RECORDS.inc(len(messages) - len(refused) - len(applied))
-    return refused
+    applied_ids = {message.message_id for message in applied}
+    superseded = {
+        message.message_id
+        for message in messages
+        if message.message_id not in refused and message.message_id not in applied_ids
+    }
+    STALE_RECORDS.inc(len(superseded))
+    return BatchOutcome(refused=refused, superseded=superseded)
 
 
 async def _refuse_duplicate_emails(

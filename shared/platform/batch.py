@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 import structlog
 from aiokafka import ConsumerRecord
@@ -17,24 +18,51 @@ from shared.platform.metrics import EVENTS_CONSUMED, HANDLER_LATENCY, HANDLER_RE
 
 log = structlog.get_logger(__name__)
 
-BatchHandler = Callable[
-    [UnitOfWork, list[Inbound]], Awaitable[dict[str, PermanentMessageError]]
-]
-"""Applies new messages; returns the ones it refused, by message id, with why."""
+
+@dataclass
+class BatchOutcome:
+    """What a batch handler did with the messages it was given."""
+
+    refused: dict[str, PermanentMessageError] = field(default_factory=dict)
+    """Message ids it refused, with why; they are dead-lettered."""
+    superseded: set[str] = field(default_factory=set)
+    """Message ids it left alone because what they say is already stored."""
+
+
+BatchHandler = Callable[[UnitOfWork, list[Inbound]], Awaitable[BatchOutcome]]
+"""Applies a batch of messages in the unit of work and says what it did."""
+
+_REMEMBER = (
+    "INSERT INTO inbox (consumer, message_id, event_type)"
+    " SELECT $1, id, kind FROM unnest($2::text[], $3::text[])"
+    " AS m(id, kind) ON CONFLICT DO NOTHING RETURNING message_id"
+)
 
 
 class BatchApplier:
-    """One transaction per batch, still idempotent per message through the inbox.
+    """One transaction per batch, still idempotent per message.
 
-    Refused messages are dead-lettered before the commit, so a crash can only
-    dead-letter one twice, never lose it. When a batch fails for a reason other
-    than an outage, its messages are applied one at a time instead, so one bad
-    message cannot hold the others back.
+    By default every message id goes through the inbox first, and only new ones
+    reach the handler. A handler that recognises a redelivered message by what
+    it stores (``handler_deduplicates``: a record version no newer than the
+    stored one changes nothing) is given every message, and the inbox keeps
+    only the ids it refused, so a redelivered refusal is not dead-lettered
+    again. Refused messages are dead-lettered before the commit, so a crash can
+    only dead-letter one twice, never lose it. When a batch fails for a reason
+    other than an outage, its messages are applied one at a time instead, so
+    one bad message cannot hold the others back.
     """
 
-    def __init__(self, processor: MessageProcessor, apply_batch: BatchHandler) -> None:
+    def __init__(
+        self,
+        processor: MessageProcessor,
+        apply_batch: BatchHandler,
+        *,
+        handler_deduplicates: bool = False,
+    ) -> None:
         self._processor = processor
         self._apply_batch = apply_batch
+        self._handler_deduplicates = handler_deduplicates
 
     async def process(self, records: list[ConsumerRecord]) -> None:
         started = asyncio.get_running_loop().time()
@@ -102,32 +130,48 @@ class BatchApplier:
     ) -> list[tuple[str, str]]:
         outcomes: list[tuple[str, str]] = []
         async with self._processor.db.unit_of_work() as uow:
-            fresh_ids = {
-                row["message_id"]
-                for row in await uow.conn.fetch(
-                    "INSERT INTO inbox (consumer, message_id, event_type)"
-                    " SELECT $1, id, kind FROM unnest($2::text[], $3::text[])"
-                    " AS m(id, kind) ON CONFLICT DO NOTHING RETURNING message_id",
-                    self._processor.consumer,
-                    [inbound.message_id for _, inbound in decoded],
-                    [inbound.event_type for _, inbound in decoded],
+            if self._handler_deduplicates:
+                fresh = decoded
+            else:
+                fresh = []
+                new_ids = await self._remember(uow, [m for _, m in decoded])
+                for record, inbound in decoded:
+                    if inbound.message_id in new_ids:
+                        new_ids.discard(inbound.message_id)
+                        fresh.append((record, inbound))
+                    else:
+                        outcomes.append((inbound.event_type, "duplicate"))
+            done = await self._apply_batch(uow, [inbound for _, inbound in fresh])
+            refused_first_time = set(done.refused)
+            if self._handler_deduplicates and done.refused:
+                refused_first_time = await self._remember(
+                    uow, [m for _, m in fresh if m.message_id in done.refused]
                 )
-            }
-            fresh: list[tuple[ConsumerRecord, Inbound]] = []
-            for record, inbound in decoded:
-                if inbound.message_id in fresh_ids:
-                    fresh_ids.discard(inbound.message_id)
-                    fresh.append((record, inbound))
-                else:
-                    outcomes.append((inbound.event_type, "duplicate"))
-            refused = await self._apply_batch(uow, [inbound for _, inbound in fresh])
             for record, inbound in fresh:
-                error = refused.get(inbound.message_id)
+                error = done.refused.get(inbound.message_id)
                 if error is None:
-                    outcomes.append((inbound.event_type, "applied"))
-                    continue
-                await self._processor.dead_letter(
-                    record, error, attempts=attempt, event_type=inbound.event_type
-                )
-                outcomes.append((inbound.event_type, "dead_lettered"))
+                    outcome = (
+                        "ignored"
+                        if inbound.message_id in done.superseded
+                        else "applied"
+                    )
+                    outcomes.append((inbound.event_type, outcome))
+                elif inbound.message_id not in refused_first_time:
+                    outcomes.append((inbound.event_type, "duplicate"))
+                else:
+                    refused_first_time.discard(inbound.message_id)
+                    await self._processor.dead_letter(
+                        record, error, attempts=attempt, event_type=inbound.event_type
+                    )
+                    outcomes.append((inbound.event_type, "dead_lettered"))
         return outcomes
+
+    async def _remember(self, uow: UnitOfWork, messages: list[Inbound]) -> set[str]:
+        """Record message ids in the inbox; returns those not there before."""
+        rows = await uow.conn.fetch(
+            _REMEMBER,
+            self._processor.consumer,
+            [inbound.message_id for inbound in messages],
+            [inbound.event_type for inbound in messages],
+        )
+        return {row["message_id"] for row in rows}

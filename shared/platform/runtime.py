@@ -40,6 +40,8 @@ class Subscription:
     decoder: Decoder | None = None
     batch_handler: BatchHandler | None = None
     """Set for bulk feeds: the service then consumes in batches of ``batch_size``."""
+    batch_handler_deduplicates: bool = False
+    """The batch handler recognises redeliveries itself (see BatchApplier)."""
 
 
 @dataclass
@@ -173,7 +175,9 @@ class ServiceRuntime:
             )
             if subscription.batch_handler is not None:
                 batch_appliers[subscription.topic] = BatchApplier(
-                    processor, subscription.batch_handler
+                    processor,
+                    subscription.batch_handler,
+                    handler_deduplicates=subscription.batch_handler_deduplicates,
                 )
         if not processors:
             return []
