@@ -17,28 +17,35 @@ async def email_owner(conn: asyncpg.Connection, email: str) -> str | None:
     )
 
 
-_UPSERT_MANY_NEWER = """
-INSERT INTO faculty AS f (employee_id, given_name, family_name, email, department,
-    division, rank, appointment_type, service_start_date, employment_status,
-    supervisor_employee_id, record_version)
-SELECT * FROM unnest($1::hr_record[])
-ON CONFLICT (employee_id) DO UPDATE SET
-    given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
-    email = EXCLUDED.email, department = EXCLUDED.department,
-    division = EXCLUDED.division, rank = EXCLUDED.rank,
-    appointment_type = EXCLUDED.appointment_type,
-    service_start_date = EXCLUDED.service_start_date,
-    employment_status = EXCLUDED.employment_status,
-    supervisor_employee_id = EXCLUDED.supervisor_employee_id,
-    record_version = EXCLUDED.record_version, updated_at = now()
-WHERE f.record_version < EXCLUDED.record_version
-RETURNING f.*
-"""
+_HR_COLUMNS = (
+    "employee_id, given_name, family_name, email, department, division, rank,"
+    " appointment_type, service_start_date, employment_status,"
+    " supervisor_employee_id, record_version"
+)
 
 # Each stored record is announced as FacultyProfileChanged in the same
 # statement, in input order: the database writes the event beside the row.
+# The input is unnested once, with each record's correlation id and position.
 _STORE_AND_ANNOUNCE = f"""
-WITH stored AS ({_UPSERT_MANY_NEWER}),
+WITH input AS MATERIALIZED (
+    SELECT * FROM unnest($1::hr_record[], $2::uuid[]) WITH ORDINALITY
+         AS i ({_HR_COLUMNS}, correlation_id, n)
+),
+stored AS (
+    INSERT INTO faculty AS f ({_HR_COLUMNS})
+    SELECT {_HR_COLUMNS} FROM input
+    ON CONFLICT (employee_id) DO UPDATE SET
+        given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
+        email = EXCLUDED.email, department = EXCLUDED.department,
+        division = EXCLUDED.division, rank = EXCLUDED.rank,
+        appointment_type = EXCLUDED.appointment_type,
+        service_start_date = EXCLUDED.service_start_date,
+        employment_status = EXCLUDED.employment_status,
+        supervisor_employee_id = EXCLUDED.supervisor_employee_id,
+        record_version = EXCLUDED.record_version, updated_at = now()
+    WHERE f.record_version < EXCLUDED.record_version
+    RETURNING f.*
+),
 announced AS (
     INSERT INTO outbox (topic, message_key, event_id, event_type, value)
     SELECT $3, convert_to(s.employee_id, 'UTF8'), s.event_id,
@@ -52,12 +59,9 @@ announced AS (
         correlation_id="s.correlation_id",
     )
 })::text, 'UTF8')
-    FROM (SELECT stored.*, c.correlation_id, c.n, gen_random_uuid() AS event_id
-          FROM stored
-          JOIN unnest($1::hr_record[]) WITH ORDINALITY AS i (employee_id)
-               USING (employee_id)
-          JOIN unnest($2::uuid[]) WITH ORDINALITY AS c (correlation_id, n)
-               ON c.n = i.ordinality) s
+    FROM (SELECT stored.*, input.correlation_id, input.n,
+                 gen_random_uuid() AS event_id
+          FROM stored JOIN input USING (employee_id)) s
     ORDER BY s.n
 )
 SELECT employee_id FROM stored
