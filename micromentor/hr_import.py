@@ -70,11 +70,17 @@ def check_and_report(path: Path, console: Console) -> CheckedFile:
         )
     elif checked.problems:
         console.print(problems_table(checked, path))
-        console.print(
-            "[bold red]Nothing was published:[/] fix the"
-            f" {_plural(len(checked.problems), 'bad row')} above"
-            f" ({rows_count(len(checked.records), past=True)} valid)."
-        )
+        if checked.problems[0].line == 1:
+            console.print(
+                "[bold red]Nothing was published:[/] fix the header line above;"
+                " the rows are checked once it names the columns."
+            )
+        else:
+            console.print(
+                "[bold red]Nothing was published:[/] fix the"
+                f" {_plural(len(checked.problems), 'bad row')} above"
+                f" ({rows_count(len(checked.records), past=True)} valid)."
+            )
     return checked
 
 

@@ -137,6 +137,9 @@ def _check_rows(rows, header, today: date, checked: CheckedFile) -> None:
             for name, value in zip(header, row, strict=True)
         }
         reasons = _unstorable(document)
+        version = document.get("record_version")
+        if version is not None and _INTEGER.fullmatch(version):
+            document["record_version"] = int(version)
         try:
             record = FacultyRecord.model_validate(document)
         except ValidationError as error:
@@ -189,5 +192,8 @@ def _describe(error: ValidationError) -> list[str]:
     reasons = []
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"]) or "row"
-        reasons.append(f"{where}: {item['msg']}")
+        if item["input"] is None and item["type"] != "missing":
+            reasons.append(f"{where}: required, but the cell is empty")
+        else:
+            reasons.append(f"{where}: {item['msg']}")
     return reasons

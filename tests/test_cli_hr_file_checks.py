@@ -135,3 +135,33 @@ def test_a_nul_character_in_a_name_is_refused(tmp_path):
 
     assert code == 1, output
     assert re.search(r"│\s+2\s+│\s+E100\s+│[^\n]*given_name: contains a NUL", output)
+
+
+def test_an_empty_required_cell_is_called_empty(tmp_path):
+    path = tmp_path / "faculty.csv"
+    path.write_text(HEADER + row(hr_record("E120")) + row(hr_record("E121", email="")))
+
+    code, output = check(path)
+
+    assert code == 1, output
+    assert "email: required, but the cell is empty" in output
+    assert "valid string" not in output
+
+
+def test_a_bad_header_is_named_as_the_header_not_as_a_row(tmp_path):
+    path = tmp_path / "faculty.csv"
+    path.write_text(HEADER.replace("email", "e_mail") + row(hr_record("E130")))
+
+    code, output = check(path)
+
+    assert code == 1, output
+    assert "fix the header line above" in output
+    assert "bad row" not in output.split("Nothing was published")[1]
+
+
+def test_versions_in_a_csv_file_are_whole_numbers_written_as_text(tmp_path):
+    path = write_csv(tmp_path / "faculty.csv", [hr_record("E140", record_version=7)])
+
+    code, output = check(path)
+
+    assert code == 0, output

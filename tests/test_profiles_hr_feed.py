@@ -125,6 +125,10 @@ def _bad_records() -> dict[bytes, str]:
         json.dumps(
             hr_record("X5", service_start_date="2015-07-01T00:00:00Z")
         ).encode(): ("SchemaViolation"),
+        json.dumps(hr_record("X7", service_start_date="0001-01-01")).encode(): (
+            "SchemaViolation"
+        ),
+        json.dumps(hr_record("X8", record_version="3")).encode(): "SchemaViolation",
         json.dumps(hr_record("X6", email="g1@med.example.edu")).encode(): (
             "DuplicateEmail"
         ),

@@ -12,6 +12,7 @@ from shared.contracts.common import MAX_BIGINT, Contract, EmployeeId
 from shared.contracts.email import EmailAddress
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+EARLIEST_START_DATE = date(1900, 1, 1)
 
 
 class AppointmentType(StrEnum):
@@ -42,7 +43,9 @@ class FacultyRecord(Contract):
     division: str | None = Field(default=None, max_length=120)
     rank: str = Field(min_length=1, max_length=80)
     appointment_type: AppointmentType
-    service_start_date: date
+    service_start_date: date = Field(
+        description="The first day of service, written YYYY-MM-DD; from 1900-01-01."
+    )
     employment_status: EmploymentStatus
     record_version: int = Field(
         ge=1,
@@ -63,10 +66,22 @@ class FacultyRecord(Contract):
             )
         return value
 
+    @field_validator("service_start_date")
+    @classmethod
+    def _plausible_date(cls, value: date) -> date:
+        # 0001-01-01 is a placeholder, not a start date (and PostgreSQL's
+        # driver would store it as -infinity).
+        if value < EARLIEST_START_DATE:
+            raise ValueError(
+                f"service_start_date {value} is before {EARLIEST_START_DATE};"
+                " a placeholder date cannot decide years of service"
+            )
+        return value
+
     @field_validator("record_version", mode="before")
     @classmethod
     def _whole_number(cls, value: object) -> object:
-        # JSON true and 2.0 would otherwise pass as versions 1 and 2.
-        if isinstance(value, bool | float):
-            raise ValueError("record_version must be a whole number")
+        # JSON true, 2.0 and "2" would otherwise pass as versions 1 and 2.
+        if isinstance(value, bool | float | str):
+            raise ValueError("record_version must be a whole number, not in quotes")
         return value
