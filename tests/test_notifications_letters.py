@@ -106,6 +106,15 @@ def test_a_proposal_explains_matchings_factors_in_a_sentence_to_the_mentor():
     assert "Why we thought of you" not in email.body
 
 
+def test_two_free_places_out_of_two_read_as_both():
+    facts = {**FACTS, "rationale": "main factors: 2 of 2 mentee places free"}
+
+    email = render("match_proposed", facts, setting_for(MENTOR))
+
+    assert "both of your mentee places are free" in email.body
+    assert "all 2" not in email.body
+
+
 def test_a_proposals_deadline_is_in_the_mentors_time_zone_when_known():
     in_new_york = setting_for(MENTOR, time_zones={"M1": "America/New_York"})
 

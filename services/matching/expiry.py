@@ -46,7 +46,7 @@ async def expire_one_due_proposal(ctx: ServiceContext, matchmaker: Matchmaker) -
             proposal_id=str(proposal_id),
             mentor_employee_id=proposal["mentor_employee_id"],
         )
-        hours = f"{ctx.settings.proposal_expiry_hours:g}"
+        waited = time_allowed(ctx.settings.proposal_expiry_hours)
         await matchmaker.withdraw_unanswered(
             uow,
             proposal,
@@ -54,7 +54,21 @@ async def expire_one_due_proposal(ctx: ServiceContext, matchmaker: Matchmaker) -
             cause=None,
             tell_mentor=(
                 "expired",
-                f"there was no answer within {hours} hours, so it has been passed on",
+                f"there was no answer within {waited}, so it has been passed on",
             ),
         )
         return True
+
+
+def time_allowed(hours: float) -> str:
+    """``72 hours``, ``1 hour``, ``90 minutes``, ``36 seconds``: as a person says it."""
+    seconds = round(hours * 3600)
+    if seconds >= 3600 and seconds % 3600 == 0:
+        count = seconds // 3600
+        return f"{count} hour{'' if count == 1 else 's'}"
+    if seconds >= 2 * 3600:
+        return f"{hours:.1f} hours"
+    if seconds >= 60:
+        minutes = round(seconds / 60)
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"

@@ -18,10 +18,14 @@ def run_service(definition: ServiceDefinition, settings: ServiceSettings) -> Non
         log_format=settings.log_format,
     )
     runtime = ServiceRuntime(definition, settings)
-    measure_collector_pauses()
+
+    def settle_heap() -> None:
+        # Timing starts after the deliberate full collection that freezing does.
+        freeze_startup_heap()
+        measure_collector_pauses()
 
     config = uvicorn.Config(
-        runtime.http_app(after_start=freeze_startup_heap),
+        runtime.http_app(after_start=settle_heap),
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,

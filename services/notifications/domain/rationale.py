@@ -13,7 +13,8 @@ def _places(match: re.Match) -> str:
     if capacity == 1:
         return "your mentee place is free"
     if free == capacity:
-        return f"all {capacity} of your mentee places are free"
+        every = "both" if capacity == 2 else f"all {capacity}"
+        return f"{every} of your mentee places are free"
     verb = "is" if free == 1 else "are"
     return f"{free} of your {capacity} mentee places {verb} free"
 
