@@ -6,11 +6,12 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.partitioner import DefaultPartitioner
 
 from bench.harness import BenchStack
 
@@ -97,17 +98,40 @@ async def _poll(
         await conn.close()
 
 
-async def _span(dsn: str, query: str, count: int, timeout_s: float) -> float:
-    """Seconds between the first and last stored row, once all ``count`` are in."""
-    row = await _poll(
+async def _rates(dsn: str, table: str, count: int, timeout_s: float) -> dict:
+    """Records/s from the first row stored to the last, once all are in.
+
+    Also how long after the first row the last partition of the feed had its
+    first row stored: for profiles, whose three consumers share the feed, a
+    second or so there means the embedded broker answered one member's first
+    group sync late, and that consumer's partition waited.
+    """
+    await _poll(
         dsn,
-        query,
+        f"SELECT count(*) AS n FROM {table}",
         lambda row: row["n"] >= count,
         interval_s=0.5,
         timeout_s=timeout_s,
         what=f"storing all {count} records",
     )
-    return (row["last"] - row["first"]).total_seconds()
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(f"SELECT employee_id, updated_at FROM {table}")
+    finally:
+        await conn.close()
+    place = DefaultPartitioner()
+    partitions = [0, 1, 2]
+    first_in: dict[int, datetime] = {}
+    for row in rows:
+        partition = place(row["employee_id"].encode(), partitions, partitions)
+        if partition not in first_in or row["updated_at"] < first_in[partition]:
+            first_in[partition] = row["updated_at"]
+    first = min(row["updated_at"] for row in rows)
+    last = max(row["updated_at"] for row in rows)
+    return {
+        "per_s": len(rows) / (last - first).total_seconds(),
+        "late_start_s": (max(first_in.values()) - first).total_seconds(),
+    }
 
 
 async def _announced(dsn: str, timeout_s: float) -> float:
@@ -129,7 +153,7 @@ async def _announced(dsn: str, timeout_s: float) -> float:
     return row["since_first"].total_seconds()
 
 
-async def raw_loop(stack: BenchStack, topic: str, count: int) -> float:
+async def raw_loop(stack: BenchStack, topic: str, count: int) -> dict:
     """aiokafka getmany + asyncpg executemany, one transaction and commit per batch."""
     conn = await asyncpg.connect(stack.postgres.url())
     await conn.execute(_RAW_TABLE)
@@ -174,13 +198,7 @@ async def raw_loop(stack: BenchStack, topic: str, count: int) -> float:
     finally:
         await consumer.stop()
         await conn.close()
-    return await _span(
-        stack.postgres.url(),
-        "SELECT count(*) AS n, min(updated_at) AS first, max(updated_at) AS last"
-        " FROM raw_faculty",
-        count,
-        60,
-    )
+    return await _rates(stack.postgres.url(), "raw_faculty", count, 60)
 
 
 async def run(stack: BenchStack, count: int = 50_000) -> dict:
@@ -190,7 +208,7 @@ async def run(stack: BenchStack, count: int = 50_000) -> dict:
     raw_topic = "bench.raw-faculty-records"
     await publish(stack.broker.bootstrap_servers, raw_topic, count)
 
-    raw_seconds = await raw_loop(stack, raw_topic, count)
+    raw = await raw_loop(stack, raw_topic, count)
 
     await stack.start_service("profiles")
     peak = 0.0
@@ -203,21 +221,16 @@ async def run(stack: BenchStack, count: int = 50_000) -> dict:
 
     sampler = asyncio.create_task(sample_rss())
     try:
-        service_seconds = await _span(
-            stack.postgres.url(),
-            "SELECT count(*) AS n, min(updated_at) AS first, max(updated_at) AS last"
-            " FROM profiles.faculty",
-            count,
-            900,
-        )
+        service = await _rates(stack.postgres.url(), "profiles.faculty", count, 900)
         announced_seconds = await _announced(stack.postgres.url(), 900)
     finally:
         sampler.cancel()
     return {
         "records": count,
-        "service_per_s": count / service_seconds,
-        "raw_per_s": count / raw_seconds,
-        "ratio": raw_seconds / service_seconds,
+        "service_per_s": service["per_s"],
+        "raw_per_s": raw["per_s"],
+        "ratio": service["per_s"] / raw["per_s"],
+        "service_late_start_s": service["late_start_s"],
         "profiles_peak_rss_mb": peak,
         "announced_s": announced_seconds,
     }
