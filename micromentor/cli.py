@@ -19,6 +19,8 @@ app = typer.Typer(
 )
 hr_app = typer.Typer(no_args_is_help=True, help="Faculty records from HR.")
 app.add_typer(hr_app, name="hr")
+letters_app = typer.Typer(no_args_is_help=True, help="The letters the program sends.")
+app.add_typer(letters_app, name="letters")
 
 
 def _print_version(asked: bool) -> None:
@@ -191,6 +193,60 @@ def hr_export_sample(
 
     write_sample(file, seed=seed, count=faculty)
     make_console().print(f"Wrote {faculty} faculty records to {file}.")
+
+
+@letters_app.command("resend-failed")
+def letters_resend_failed(
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="Only this employee's failed letters."),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="The notifications service, e.g. http://notifications:8080"
+            " (else the stack started from --data-dir)."
+        ),
+    ] = None,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Send failed letters again, e.g. after a mail relay outage longer than a day."""
+    import httpx
+
+    from micromentor.stack_file import StackInfo
+
+    if url is None:
+        info = StackInfo.read(StackConfig(data_dir).stack_file)
+        if info is None or "notifications" not in info.http_ports:
+            raise _fail(
+                f"no stack is running from {data_dir}; pass --url with the"
+                " notifications service's address",
+                2,
+            )
+        url = info.service_url("notifications")
+    body = {"recipient_employee_id": to} if to else None
+    try:
+        response = httpx.post(
+            f"{url.rstrip('/')}/v1/letters/resend-failed",
+            json=body,
+            timeout=30,
+            trust_env=False,
+        )
+    except httpx.HTTPError as error:
+        raise _fail(f"could not reach notifications at {url}: {error}", 2) from None
+    if response.status_code != 200:
+        raise _fail(
+            f"notifications at {url} answered {response.status_code}:"
+            f" {response.text[:500]}",
+            2,
+        )
+    count = response.json()["requeued"]
+    whose = f" to {to}" if to else ""
+    letter_word = "letter" if count == 1 else "letters"
+    make_console().print(
+        f"{count} failed {letter_word}{whose} put back in the queue; they go out"
+        " with the next delivery round."
+    )
 
 
 def main() -> None:

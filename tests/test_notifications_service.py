@@ -20,7 +20,7 @@ from shared.contracts.profiles import FacultyProfileChanged
 from shared.contracts.scheduling import SessionCompleted, SessionScheduled
 from shared.envelope import new_event
 from tests.kafka import wait_until
-from tests.service_http import summary_of
+from tests.service_http import service_client, summary_of
 
 
 def settings_for(env, smtp_port: int, **overrides) -> NotificationsSettings:
@@ -342,3 +342,47 @@ async def test_a_relay_slow_to_accept_the_text_gets_each_letter_once(env, tmp_pa
 
     assert len(sorted(folder.glob("*.eml"))) == 1
     assert attempts == 1
+
+
+async def test_failed_letters_are_sent_when_an_operator_asks_after_the_outage(
+    env, tmp_path
+):
+    port = free_port()
+    runtime = await env.start(
+        definition, settings_for(env, port, max_delivery_attempts=1)
+    )
+    await publish_contacts(env, "E710", "E711", "M710")
+    for mentee in ("E710", "E711"):
+        await env.kafka.publish(
+            env.topics.engagements, session_completed(mentee, "M710")
+        )
+    await wait_until(lambda: summary_is(runtime, failed=2), what="both letters failed")
+    server = EmbeddedSmtp(port=port, mail_dir=tmp_path / "mail")
+    server.start()
+    try:
+        async with service_client(runtime) as client:
+            one = await client.post(
+                "/v1/letters/resend-failed", json={"recipient_employee_id": "E710"}
+            )
+            await wait_until(
+                lambda: summary_is(runtime, delivered=1, failed=1),
+                what="E710's letter sent again and delivered",
+            )
+            rest = await client.post("/v1/letters/resend-failed")
+            again = await client.post("/v1/letters/resend-failed")
+        await wait_until(
+            lambda: summary_is(runtime, delivered=2), what="both letters delivered"
+        )
+        received = await mail_count(server, 2)
+    finally:
+        server.stop()
+
+    assert (one.json(), rest.json(), again.json()) == (
+        {"requeued": 1},
+        {"requeued": 1},
+        {"requeued": 0},
+    )
+    assert {mail["To"].addresses[0].addr_spec for mail in received} == {
+        "e710@med.example.edu",
+        "e711@med.example.edu",
+    }

@@ -9,6 +9,7 @@ from services.notifications.dispatcher import dispatch_emails
 from services.notifications.domain.recipients import NOTIFIED_EVENTS
 from services.notifications.erasure import ContactEraser
 from services.notifications.handlers import NotificationsHandlers
+from services.notifications.letters_api import letters_router
 from services.notifications.settings import NotificationsSettings
 from services.notifications.time_zones import (
     MENTOR_PROFILE_EVENTS,
@@ -44,7 +45,8 @@ def routers(ctx: ServiceContext) -> list[APIRouter]:
     return [
         summary_router(
             ctx, repository.summary, description="Counts of e-mails by delivery state"
-        )
+        ),
+        letters_router(ctx),
     ]
 
 

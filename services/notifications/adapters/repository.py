@@ -198,6 +198,32 @@ async def mark_failed(
     )
 
 
+async def requeue_failed(
+    conn: asyncpg.Connection,
+    *,
+    recipient_employee_id: str | None,
+    contact_wait_hours: float,
+) -> int:
+    """Put failed letters back in the queue as new; returns how many.
+
+    Each gets its full number of tries again, and a letter that failed for
+    want of an address waits for one as long as a new letter would.
+    """
+    return await conn.fetchval(
+        "WITH requeued AS ("
+        " UPDATE messages SET status = 'pending', attempts = 0,"
+        " next_attempt_at = now(), finished_at = NULL,"
+        " contact_deadline_at = greatest(contact_deadline_at,"
+        "   now() + make_interval(secs => $2 * 3600))"
+        " WHERE status = 'failed'"
+        " AND ($1::text IS NULL OR recipient_employee_id = $1)"
+        " RETURNING 1)"
+        " SELECT count(*) FROM requeued",
+        recipient_employee_id,
+        contact_wait_hours,
+    )
+
+
 async def summary(conn: asyncpg.Connection) -> dict:
     """Counts by status; of the pending, those still waiting for an address."""
     rows = await conn.fetch("SELECT status, count(*) AS n FROM messages GROUP BY 1")
