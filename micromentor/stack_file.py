@@ -59,7 +59,9 @@ class StackInfo:
         pids = " ".join(str(pid) for pid in parts.values())
         return (
             f"its supervisor (pid {self.pids.get('supervisor')}) is gone but the"
-            f" parts it started still run: {listed}. Stop them with `kill {pids}`,"
+            f" parts it started still run: {listed}. The SMTP sink ran inside the"
+            " supervisor and went with it, so e-mails wait in notifications'"
+            f" queue until the stack runs again. Stop the parts with `kill {pids}`,"
             " then start the stack again."
         )
 

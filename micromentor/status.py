@@ -31,7 +31,7 @@ async def show_status(config: StackConfig, console: Console) -> int:
     table = Table(title=f"micromentor stack, started {info.started_at}")
     table.add_column("part")
     table.add_column("pid", justify="right")
-    table.add_column("address")
+    table.add_column("address", overflow="fold")
     table.add_column("state")
     all_ready = True
     for part, address in (

@@ -94,6 +94,22 @@ def test_parts_left_running_by_a_killed_supervisor_are_named_with_how_to_stop_th
     assert status.exit_code == 1
     for text in (" ".join(status.output.split()), str(refused.value)):
         assert f"the parts it started still run: matching (pid {orphan.pid})." in text
-        assert f"Stop them with `kill {orphan.pid}`" in text
+        assert f"Stop the parts with `kill {orphan.pid}`" in text
+        assert "e-mails wait in notifications' queue" in text
         assert "broker" not in text
     assert str(refused.value).startswith("an earlier stack from")
+
+
+def test_addresses_are_shown_whole_on_a_narrow_terminal(tmp_path):
+    write_stack_file(tmp_path, supervisor=os.getpid(), broker=os.getpid())
+
+    result = CliRunner().invoke(
+        app, ["status", "--data-dir", str(tmp_path)], env={"COLUMNS": "70"}
+    )
+
+    shown = "".join(
+        cell.strip()
+        for line in result.output.splitlines()
+        for cell in line.split("│")[3:4]
+    )
+    assert "postgresql://micromentor@127.0.0.1:2/micromentor" in shown

@@ -299,7 +299,8 @@ class Scenario:
                     self.actor.read_to if self.actor else None,
                 )
             behind = sum(lag or 0 for lag in lags.values())
-            progress.update(bar, description=f"faculty copies: {behind} behind")
+            waiting = f"faculty records still to reach matching and others: {behind}"
+            progress.update(bar, description=waiting)
 
         def caught_up() -> bool:
             # matching must have read the topic; others only if they read it at all.
