@@ -92,7 +92,7 @@ async def test_handler_logs_carry_event_ids_and_no_names_or_email_addresses(env)
     assert structlog.is_configured()
 
 
-async def test_a_service_process_freezes_its_startup_heap_and_times_collections(env):
+async def test_a_service_process_freezes_its_startup_heap_and_exports_gc_pauses(env):
     process = await env.start_process("profiles", env.settings(ProfilesSettings))
 
     async with httpx.AsyncClient() as client:

@@ -12,7 +12,7 @@ from services.matching.adapters import mentor_load, requests
 from services.matching.domain.cancellation import CANCELLABLE_STATUSES
 from services.matching.domain.requests import Rejection
 from services.matching.proposing import Matchmaker
-from shared.contracts.matching import ProposalWithdrawn, RequestCancelled
+from shared.contracts.matching import RequestCancelled
 from shared.envelope import Envelope
 from shared.platform.db import UnitOfWork
 
@@ -78,7 +78,7 @@ class RequestCloser:
             "request_cancelled",
             request_id=str(request_id),
             previous_status=request["status"],
-            reason_code=reason_code,
+            reason_code=why[0],
         )
         return freed
 
@@ -107,27 +107,12 @@ class RequestCloser:
         mentor = proposal["mentor_employee_id"]
         await requests.close_proposal(uow.conn, proposal["proposal_id"], "withdrawn")
         freed = await mentor_load.release_slot(uow.conn, mentor)
-        reason_code, reason = why
-        await uow.emit(
-            self.topics.matching,
-            self.matchmaker.event(
-                ProposalWithdrawn(
-                    request_id=request["request_id"],
-                    proposal_id=proposal["proposal_id"],
-                    mentor_employee_id=mentor,
-                    topic=request["topic"],
-                    reason_code=reason_code,
-                    reason=reason,
-                ),
-                request,
-                cause,
-            ),
-        )
+        await self.matchmaker.announce_withdrawn(uow, request, proposal, why, cause)
         log.info(
             "proposal_withdrawn",
             request_id=str(request["request_id"]),
             proposal_id=str(proposal["proposal_id"]),
             mentor_employee_id=mentor,
-            reason_code=reason_code,
+            reason_code=why[0],
         )
         return freed

@@ -10,6 +10,7 @@ import structlog
 
 from services.matching.adapters import mentor_load, projections, requests
 from services.matching.domain.ranking import FACTORS, Candidate, rationale
+from services.matching.domain.requests import Rejection
 from services.matching.settings import MatchingSettings
 from shared.contracts.matching import (
     MatchProposed,
@@ -202,6 +203,26 @@ class Matchmaker:
         for request in waiting:
             await self.propose_next_mentor(uow, request, cause=cause)
 
+    async def announce_withdrawn(
+        self,
+        uow: UnitOfWork,
+        request: asyncpg.Record,
+        proposal: asyncpg.Record,
+        why: Rejection,
+        cause: Envelope | None,
+    ) -> None:
+        """ProposalWithdrawn: the mentor need not answer the proposal any more."""
+        reason_code, reason = why
+        withdrawn = ProposalWithdrawn(
+            request_id=request["request_id"],
+            proposal_id=proposal["proposal_id"],
+            mentor_employee_id=proposal["mentor_employee_id"],
+            topic=request["topic"],
+            reason_code=reason_code,
+            reason=reason,
+        )
+        await uow.emit(self.topics.matching, self.event(withdrawn, request, cause))
+
     async def withdraw_unanswered(
         self,
         uow: UnitOfWork,
@@ -209,7 +230,7 @@ class Matchmaker:
         status: str,
         *,
         cause: Envelope | None,
-        tell_mentor: tuple[str, str] | None = None,
+        tell_mentor: Rejection | None = None,
     ) -> None:
         """Close an open proposal without a match, free the slot, move on.
 
@@ -224,16 +245,7 @@ class Matchmaker:
             uow.conn, proposal["request_id"], lock=True
         )
         if tell_mentor is not None:
-            reason_code, reason = tell_mentor
-            withdrawn = ProposalWithdrawn(
-                request_id=request["request_id"],
-                proposal_id=proposal["proposal_id"],
-                mentor_employee_id=proposal["mentor_employee_id"],
-                topic=request["topic"],
-                reason_code=reason_code,
-                reason=reason,
-            )
-            await uow.emit(self.topics.matching, self.event(withdrawn, request, cause))
+            await self.announce_withdrawn(uow, request, proposal, tell_mentor, cause)
         await self.propose_or_waitlist(uow, request, cause=cause)
         await self.retry_waiting(
             uow, freed_topics, cause=cause, besides=request["request_id"]

@@ -241,8 +241,8 @@ class ServiceRuntime:
     ) -> FastAPI:
         """The service's HTTP app; with ``owns_runtime`` it starts and stops it.
 
-        ``after_start`` runs once the runtime has started, before requests and
-        messages are served.
+        ``after_start`` runs once the runtime has started (its consumers are
+        already taking messages), before HTTP requests are served.
         """
 
         @contextlib.asynccontextmanager
