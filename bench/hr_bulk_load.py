@@ -102,9 +102,8 @@ async def _rates(dsn: str, table: str, count: int, timeout_s: float) -> dict:
     """Records/s from the first row stored to the last, once all are in.
 
     Also how long after the first row the last partition of the feed had its
-    first row stored: for profiles, whose three consumers share the feed, a
-    second or so there means the embedded broker answered one member's first
-    group sync late, and that consumer's partition waited.
+    first row stored: a partition that starts late (a consumer-group member
+    kept waiting while the group formed, say) shows there.
     """
     await _poll(
         dsn,

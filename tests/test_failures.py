@@ -137,7 +137,7 @@ async def test_while_postgresql_is_down_nothing_is_committed_or_skipped(
     await env.kafka.wait_for_events(env.topics.faculty, "FacultyProfileChanged", 20)
     await wait_until(
         lambda: _equals(
-            _committed(env.infra.bootstrap_servers, runtime.group_id, hr), 20
+            _committed(env.infra.bootstrap_servers, runtime.feed_group_id, hr), 20
         ),
         what="the first 20 offsets to be committed",
     )
@@ -150,7 +150,9 @@ async def test_while_postgresql_is_down_nothing_is_committed_or_skipped(
         lambda: _is_true(_transient_retries() > retries_before + 3),
         what="the service to retry against the stopped database",
     )
-    assert await _committed(env.infra.bootstrap_servers, runtime.group_id, hr) == 20
+    assert (
+        await _committed(env.infra.bootstrap_servers, runtime.feed_group_id, hr) == 20
+    )
 
     own_postgres.start()
     await env.kafka.wait_for_events(
@@ -158,7 +160,7 @@ async def test_while_postgresql_is_down_nothing_is_committed_or_skipped(
     )
     await wait_until(
         lambda: _equals(
-            _committed(env.infra.bootstrap_servers, runtime.group_id, hr), 50
+            _committed(env.infra.bootstrap_servers, runtime.feed_group_id, hr), 50
         ),
         what="all 50 offsets to be committed",
     )

@@ -216,3 +216,19 @@ class MessageProcessor:
             error=str(error)[:500],
             attempts=attempts,
         )
+
+
+def log_processing_crash(
+    error: BaseException, first: ConsumerRecord, *, retry_in_s: float
+) -> None:
+    """Applying records crashed; they are fetched again from ``first`` on."""
+    log.error(
+        "message_processing_crashed_will_retry",
+        error_class=type(error).__name__,
+        error=str(error)[:500],
+        topic=first.topic,
+        partition=first.partition,
+        offset=first.offset,
+        retry_in_s=round(retry_in_s, 2),
+        exc_info=error,
+    )

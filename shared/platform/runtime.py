@@ -19,8 +19,14 @@ from shared.contracts.routing import ROUTES
 from shared.contracts.topics import Topics
 from shared.platform.batch import BatchApplier, BatchHandler
 from shared.platform.commits import OffsetCommitter
-from shared.platform.consumer import Handler, MessageProcessor, RetryPolicy
+from shared.platform.consumer import (
+    Handler,
+    MessageProcessor,
+    RetryPolicy,
+    log_processing_crash,
+)
 from shared.platform.db import Database, create_pool
+from shared.platform.feeds import FeedConsumer
 from shared.platform.http import health_router
 from shared.platform.inbound import Decoder, SubmittedTopic, envelope_decoder
 from shared.platform.migrator import apply_migrations, load_migrations
@@ -39,7 +45,7 @@ class Subscription:
     handlers: Mapping[str, Handler]
     decoder: Decoder | None = None
     batch_handler: BatchHandler | None = None
-    """Set for bulk feeds: the service then consumes in batches of ``batch_size``."""
+    """Set for bulk feeds: consumed in batches of ``batch_size`` (see FeedConsumer)."""
     batch_handler_deduplicates: bool = False
     """The batch handler recognises redeliveries itself (see BatchApplier)."""
 
@@ -86,12 +92,18 @@ class ServiceRuntime:
         self._tasks: list[asyncio.Task] = []
         self.relay: OutboxRelay | None = None
         self.commits = OffsetCommitter(max_backoff_s=settings.retry_max_backoff_s)
+        self.feeds: FeedConsumer | None = None
 
     @property
     def group_id(self) -> str:
         # The topic prefix names an environment, so it separates groups too.
         default = f"{self.settings.topic_prefix}micromentor-{self.definition.name}"
         return self.settings.consumer_group or default
+
+    @property
+    def feed_group_id(self) -> str:
+        """The group of the service's bulk feeds (see FeedConsumer)."""
+        return f"{self.group_id}-feeds"
 
     async def start(self) -> None:
         name, settings, ctx = self.definition.name, self.settings, self.context
@@ -124,7 +136,8 @@ class ServiceRuntime:
         # Consumers are started together, so they join the group in one
         # rebalance rather than one after another.
         consumers = self._subscribe(self.broker)
-        await asyncio.gather(*(consumer.start() for consumer in consumers))
+        feeds = [self.feeds.start()] if self.feeds is not None else []
+        await asyncio.gather(*(consumer.start() for consumer in consumers), *feeds)
         self.relay = OutboxRelay(
             service=name,
             db=ctx.db,
@@ -136,7 +149,11 @@ class ServiceRuntime:
         self._spawn(self.relay.run(), "outbox-relay")
         for task in self.definition.background:
             self._spawn(task(ctx), task.__name__)
-        log.info("service_started", consumer_group=self.group_id)
+        log.info(
+            "service_started",
+            consumer_group=self.group_id,
+            feed_group=self.feeds.group_id if self.feeds is not None else None,
+        )
 
     def _build_broker(self) -> KafkaBroker:
         settings = self.settings
@@ -179,17 +196,28 @@ class ServiceRuntime:
                     subscription.batch_handler,
                     handler_deduplicates=subscription.batch_handler_deduplicates,
                 )
-        if not processors:
+        if batch_appliers:
+
+            async def apply(records: Sequence) -> None:
+                await batch_appliers[records[0].topic].process(list(records))
+
+            self.feeds = FeedConsumer(
+                topics=list(batch_appliers),
+                group_id=self.feed_group_id,
+                client_id=f"micromentor-{self.definition.name}-feeds",
+                apply=apply,
+                commits=self.commits,
+                settings=settings,
+                batch_size=self.definition.batch_size,
+            )
+        one_by_one = {
+            topic: processor
+            for topic, processor in processors.items()
+            if topic not in batch_appliers
+        }
+        if not one_by_one:
             return []
-        return _subscribe(
-            broker,
-            self.group_id,
-            processors,
-            batch_appliers,
-            self.commits,
-            settings,
-            self.definition.batch_size,
-        )
+        return _subscribe(broker, self.group_id, one_by_one, self.commits, settings)
 
     def _spawn(self, coroutine: Awaitable[None], name: str) -> None:
         task = asyncio.create_task(coroutine, name=name)
@@ -203,6 +231,8 @@ class ServiceRuntime:
         still run: the process always gets to exit.
         """
         log.info("service_stopping")
+        if self.feeds is not None:
+            await finish_within(self.feeds.stop(), seconds=20, what="feed_consumer")
         await self.commits.flush(within_s=5)
         if self.broker is not None:
             await finish_within(self.broker.stop(), seconds=15, what="kafka_consumer")
@@ -269,16 +299,13 @@ def _subscribe(
     broker: KafkaBroker,
     group_id: str,
     processors: Mapping[str, MessageProcessor],
-    batch_appliers: Mapping[str, BatchApplier],
     commits: OffsetCommitter,
     settings: ServiceSettings,
-    batch_size: int,
 ) -> list:
     """``kafka_consumers`` consumers in the service's group, each on all its topics.
 
-    Each consumer applies the records of its partitions one poll at a time, in
-    order; the consumers run side by side. A service with a bulk feed takes up
-    to ``batch_size`` records per poll; the others take one record at a time.
+    Each consumer applies the records of its partitions one at a time, in
+    order; the consumers run side by side.
     """
     options: dict = {
         "group_id": group_id,
@@ -293,38 +320,23 @@ def _subscribe(
         "parser": _parse_any_headers,
         "decoder": _raw_records,
     }
-    batched = bool(batch_appliers)
-    if batched:
-        options.update(batch=True, max_records=batch_size, batch_timeout_ms=100)
-
     crashes: dict[object, int] = {}  # consecutive crashes, by consumer
 
     async def consume(msg: KafkaMessage) -> None:
-        records = msg.raw_message if batched else (msg.raw_message,)
-        if not records:
-            return
+        record = msg.raw_message
         try:
-            await _process(records, processors, batch_appliers)
+            await processors[record.topic].process(record)
             crashes.pop(msg.consumer, None)
         except Exception as error:
             # Processors dead-letter what they cannot apply, so this is a bug.
-            # Rewind to the first record of the poll rather than move past it.
+            # Rewind to the record rather than move past it.
             crashes[msg.consumer] = attempt = crashes.get(msg.consumer, 0) + 1
             delay = min(settings.retry_max_backoff_s, 0.5 * 2 ** min(attempt, 10))
-            log.error(
-                "message_processing_crashed_will_retry",
-                error_class=type(error).__name__,
-                error=str(error)[:500],
-                topic=records[0].topic,
-                partition=records[0].partition,
-                offset=records[0].offset,
-                retry_in_s=delay,
-                exc_info=True,
-            )
+            log_processing_crash(error, record, retry_in_s=delay)
             await msg.nack()
             await asyncio.sleep(delay)
             return
-        commits.applied(msg.consumer, records)
+        commits.applied(msg.consumer, (record,))
 
     consumers = []
     for index in range(settings.kafka_consumers):
@@ -334,22 +346,6 @@ def _subscribe(
         consumer(consume)
         consumers.append(consumer)
     return consumers
-
-
-async def _process(
-    records: Sequence,
-    processors: Mapping[str, MessageProcessor],
-    batch_appliers: Mapping[str, BatchApplier],
-) -> None:
-    by_topic: dict[str, list] = {}
-    for record in records:
-        by_topic.setdefault(record.topic, []).append(record)
-    for topic, topic_records in by_topic.items():
-        if topic in batch_appliers:
-            await batch_appliers[topic].process(topic_records)
-            continue
-        for record in topic_records:
-            await processors[topic].process(record)
 
 
 def submitted_topics(topics: Topics) -> dict[str, SubmittedTopic]:
