@@ -10,11 +10,11 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
-from aiokafka.partitioner import DefaultPartitioner
 
 from shared.platform.db import Database, lock_key
 from shared.platform.errors import backoff_delay
 from shared.platform.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
+from shared.platform.partitioning import partition_for
 
 log = structlog.get_logger(__name__)
 
@@ -56,7 +56,6 @@ class OutboxRelay:
         self._lock_key = lock_key(f"{db.schema}.outbox_relay")
         self._before_publish = before_publish
         self._backlog_counted_at = float("-inf")
-        self._partitioner = DefaultPartitioner()
 
     def finish(self) -> None:
         """Stop after the batch in hand, whose confirmed rows are still deleted.
@@ -153,10 +152,9 @@ class OutboxRelay:
         }
         by_partition: dict[tuple[str, int], list[asyncpg.Record]] = {}
         for row in rows:
-            choices = partitions[row["topic"]]
-            key = bytes(row["message_key"])
-            partition = self._partitioner(key, choices, choices)
-            by_partition.setdefault((row["topic"], partition), []).append(row)
+            topic = row["topic"]
+            partition = partition_for(row["message_key"], partitions[topic])
+            by_partition.setdefault((topic, partition), []).append(row)
         sends: list[tuple[list[asyncpg.Record], asyncio.Future]] = []
         for (topic, partition), members in by_partition.items():
             for batch, packed in self._pack(members):
@@ -171,10 +169,12 @@ class OutboxRelay:
         for (packed, _), result in zip(sends, results, strict=True):
             if isinstance(result, BaseException):
                 failed.update(row["id"] for row in packed)
+        if not failed:
+            return [row["id"] for row in rows]
         blocked_keys: set[tuple[str, bytes]] = set()
         confirmed = []
         for row in rows:
-            key = (row["topic"], bytes(row["message_key"]))
+            key = (row["topic"], row["message_key"])
             if row["id"] in failed or key in blocked_keys:
                 blocked_keys.add(key)
                 continue
@@ -185,18 +185,17 @@ class OutboxRelay:
         """Yield (batch, its rows), starting a new batch whenever one is full."""
         batch, packed = self._producer.create_batch(), []
         for row in rows:
-            record = {
-                "timestamp": None,
-                "key": bytes(row["message_key"]),
-                "value": bytes(row["value"]),
-                "headers": _HEADERS,
-            }
-            if batch.append(**record) is None:
-                yield batch, packed
-                batch, packed = self._producer.create_batch(), []
-                # An empty batch takes any record, however large.
-                batch.append(**record)
-            packed.append(row)
+            key, value = row["message_key"], row["value"]
+            appended = batch.append(
+                timestamp=None, key=key, value=value, headers=_HEADERS
+            )
+            if appended is not None:
+                packed.append(row)
+                continue
+            yield batch, packed
+            batch, packed = self._producer.create_batch(), [row]
+            # An empty batch takes any record, however large.
+            batch.append(timestamp=None, key=key, value=value, headers=_HEADERS)
         if packed:
             yield batch, packed
 
