@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from services.profiles.domain.eligibility import decide_eligibility
-from services.profiles.domain.erasure import erased_identity
 from services.profiles.domain.hr_review import HrReview, review_mentor
 from services.profiles.domain.lifecycle import (
     MentorStatus,
@@ -14,7 +13,7 @@ from services.profiles.domain.lifecycle import (
     resume_due_at,
 )
 from shared.contracts.hr import AppointmentType, EmploymentStatus, FacultyRecord
-from shared.contracts.profiles import RequestedChange
+from shared.contracts.profiles import RequestedChange, erased_identity
 from tests.factories import hr_record
 
 
@@ -82,10 +81,11 @@ def test_hr_deactivates_an_ineligible_mentor_and_restores_only_hr_deactivations(
     )
 
 
-def test_erased_identities_are_distinct_placeholders():
-    first, second = erased_identity("E1"), erased_identity("E2")
-    assert first["family_name"] == "erased-E1"
-    assert first["email"] != second["email"]
+def test_erased_identities_are_distinct_even_for_ids_that_differ_in_case():
+    first, second = erased_identity("X100"), erased_identity("x100")
+    assert first["family_name"] == "X100"
+    assert first["email"].lower() != second["email"].lower()
+    assert first["email"].endswith("@erased.invalid")
 
 
 def _eligibility(**record):

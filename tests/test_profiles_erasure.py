@@ -49,9 +49,9 @@ async def test_a_separated_mentor_is_erased_after_retention_and_others_are_told(
         statement = await conn.fetchval(
             "SELECT profile ->> 'statement' FROM mentors WHERE employee_id = 'X100'"
         )
-    assert people["X100"]["given_name"] == "erased-X100"
-    assert people["X100"]["family_name"] == "erased-X100"
-    assert people["X100"]["email"] == "erased-x100@erased.example"
+    assert people["X100"]["given_name"] == "erased"
+    assert people["X100"]["family_name"] == "X100"
+    assert people["X100"]["email"] == "erased-58313030@erased.invalid"
     assert "Odile" not in str(people) and "x100@med.example.edu" not in str(people)
     assert statement == ""
     assert people["X200"]["given_name"] == "Pavel"
@@ -80,3 +80,22 @@ async def test_a_separated_person_within_retention_keeps_their_data(env):
 
     assert (erased_now, erased_later) == (0, 1)
     await env.kafka.wait_for_events(env.topics.faculty, "FacultyDataErased")
+
+
+async def test_two_people_whose_ids_differ_only_in_case_are_both_erased(env):
+    settings = env.settings(
+        ProfilesSettings, separated_retention_days=0, erasure_poll_interval_s=0.2
+    )
+    runtime = await env.start(definition, settings)
+    hr = env.topics.hr_faculty_records
+    for employee_id, email in (("Q7", "quinn@med.example.edu"), ("q7", "q@x.edu")):
+        record = hr_record(employee_id, email=email, employment_status="separated")
+        await env.kafka.publish(hr, record, employee_id)
+
+    erased = await env.kafka.wait_for_events(env.topics.faculty, "FacultyDataErased", 2)
+    assert sorted(event.subject for event in erased) == ["Q7", "q7"]
+    async with runtime.context.db.pool.acquire() as conn:
+        addresses = await conn.fetch(
+            "SELECT email FROM faculty WHERE employee_id IN ('Q7', 'q7')"
+        )
+    assert len({row["email"].lower() for row in addresses}) == 2

@@ -7,11 +7,10 @@ import structlog
 from services.notifications.adapters import repository
 from services.notifications.domain.erasure import (
     ERASED_REASON,
-    placeholder_identity,
     without_authored_text,
 )
 from services.notifications.outcomes import delivery_failed, emit_outcome
-from shared.contracts.profiles import FacultyDataErased
+from shared.contracts.profiles import FacultyDataErased, erased_identity
 from shared.contracts.topics import Topics
 from shared.platform.db import UnitOfWork
 from shared.platform.inbound import Inbound
@@ -28,7 +27,7 @@ class ContactEraser:
         erased: FacultyDataErased = message.payload
         employee_id = erased.employee_id
         await repository.erase_contact(
-            uow.conn, employee_id, placeholder_identity(employee_id)
+            uow.conn, employee_id, erased_identity(employee_id)
         )
         stored = await repository.messages_mentioning(uow.conn, employee_id)
         for row in stored:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import structlog
 
 from services.profiles.adapters import erasure
-from services.profiles.domain.erasure import erased_identity
 from services.profiles.mentor_events import emit_about
 from services.profiles.settings import ProfilesSettings
-from shared.contracts.profiles import FacultyDataErased
+from shared.contracts.profiles import FacultyDataErased, erased_identity
 from shared.platform.polling import poll_forever
 from shared.platform.runtime import ServiceContext
 

@@ -173,6 +173,24 @@ class MentorRestored(MentorApproved):
 
 
 class FacultyDataErased(Contract):
-    """Profiles erased this person's personal data; consumers erase their copies."""
+    """Profiles erased this person's personal data; consumers erase their copies.
+
+    Every service that keeps a copy puts ``erased_identity`` in its place.
+    """
 
     employee_id: EmployeeId
+
+
+def erased_identity(employee_id: str) -> dict[str, str]:
+    """The name and address every service keeps for an erased person.
+
+    They identify no one and can never be delivered to (``.invalid`` is
+    reserved for that); the address spells the employee id in hex, so two ids
+    that differ only in case never share one, even where addresses are
+    compared without case.
+    """
+    return {
+        "given_name": "erased",
+        "family_name": employee_id,
+        "email": f"erased-{employee_id.encode().hex()}@erased.invalid",
+    }

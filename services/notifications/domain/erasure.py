@@ -12,15 +12,6 @@ ERASED_REASON = f"{ERASED}: {ERASED_DETAIL}"
 AUTHORED_TEXT = ("need_statement", "mentee_reason", "statement", "note")
 
 
-def placeholder_identity(employee_id: str) -> dict[str, str]:
-    """A name and address that identify no one and can never be delivered to."""
-    return {
-        "given_name": ERASED,
-        "family_name": employee_id,
-        "email": f"{ERASED}-{employee_id.lower()}@erased.invalid",
-    }
-
-
 def without_authored_text(facts: Mapping) -> dict:
     """The facts with every free-text field blanked."""
     return {
