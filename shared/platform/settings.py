@@ -26,7 +26,10 @@ class ServiceSettings(BaseSettings):
     )
     consumer_group: str | None = Field(
         default=None,
-        description="Kafka consumer group; <topic prefix>micromentor-<service>.",
+        description=(
+            "Kafka consumer group; <topic prefix>micromentor-<service>. A bulk"
+            " feed (profiles' HR feed) is read in a second group, <group>-feeds."
+        ),
     )
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
