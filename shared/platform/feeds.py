@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequ
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord
-from aiokafka.errors import KafkaError
+from aiokafka.errors import IllegalStateError, KafkaError
 from aiokafka.structs import TopicPartition
 
 from shared.platform.commits import OffsetCommitter
@@ -106,6 +106,7 @@ class FeedConsumer(ConsumerRebalanceListener):
         self._consumer.subscribe(self._topics, listener=self)
         await self._consumer.start()
         self._poller = asyncio.create_task(self._poll(), name="feed-poller")
+        self._poller.add_done_callback(_report_stopped_early)
         log.info("feed_consumer_started", topics=self._topics, group=self.group_id)
 
     async def stop(self, *, within_s: float = 15) -> None:
@@ -125,6 +126,7 @@ class FeedConsumer(ConsumerRebalanceListener):
                 self._apply_partition(partition, state),
                 name=f"feed:{partition.topic}:{partition.partition}",
             )
+            state.task.add_done_callback(_report_stopped_early)
         if assigned:
             log.info(
                 "feed_partitions_assigned",
@@ -176,6 +178,17 @@ class FeedConsumer(ConsumerRebalanceListener):
                 )
                 await asyncio.sleep(self._delay(failures))
                 continue
+            except Exception as error:
+                # Not the broker's doing: say so loudly, but keep the feed going.
+                failures += 1
+                log.error(
+                    "feed_poll_crashed_will_retry",
+                    error_class=type(error).__name__,
+                    error=str(error)[:300],
+                    exc_info=error,
+                )
+                await asyncio.sleep(self._delay(failures))
+                continue
             failures = 0
             for partition, records in fetched.items():
                 state = self._partitions.get(partition)
@@ -211,8 +224,11 @@ class FeedConsumer(ConsumerRebalanceListener):
                 if state.stopping:
                     return  # the next owner starts from the committed offset
                 state.records.clear()
-                consumer.seek(partition, batch[0].offset)
-                consumer.resume(partition)
+                try:
+                    consumer.seek(partition, batch[0].offset)
+                    consumer.resume(partition)
+                except IllegalStateError:
+                    return  # no longer ours; the next owner starts from the commit
                 async with self._idle(state):
                     await asyncio.sleep(delay)
                 continue
@@ -231,4 +247,15 @@ class FeedConsumer(ConsumerRebalanceListener):
     def _delay(self, failures: int) -> float:
         return backoff_delay(
             failures, initial=0.5, maximum=self._settings.retry_max_backoff_s
+        )
+
+
+def _report_stopped_early(task: asyncio.Task) -> None:
+    """A feed task ends only when cancelled or its partition is released."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error(
+            "feed_task_crashed",
+            task=task.get_name(),
+            error_class=type(task.exception()).__name__,
+            error=str(task.exception())[:300],
         )
