@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import uuid
 
+import pytest
 from prometheus_client import REGISTRY
 
+from services.profiles.adapters import repository
 from services.profiles.app import definition
+from services.profiles.handlers import ProfilesHandlers
+from services.profiles.hr_feed import decode_hr_record
 from services.profiles.settings import ProfilesSettings
+from shared.contracts.hr import FacultyRecord
 from shared.contracts.topics import dead_letter_topic
+from shared.platform.errors import ConcurrentChange, FailureKind, classify
 from tests.factories import hr_record, today_plus_years
 from tests.kafka import wait_until
 
@@ -168,3 +175,82 @@ async def _at_least(records_coroutine, count):
 async def _stored_count(runtime, count):
     stored = await _faculty(runtime)
     return stored if len(stored) == count else None
+
+
+async def test_when_the_newest_version_is_refused_for_its_address_the_one_before_stands(
+    env,
+):
+    hr = env.topics.hr_faculty_records
+    settings = env.settings(ProfilesSettings)
+    await _published(env, hr, [hr_record("OWN1", email="own1@med.example.edu")])
+    runtime = await env.start(definition, settings)
+    await wait_until(lambda: _stored_count(runtime, 1), what="OWN1 stored")
+    await env.stop(runtime)
+    # Both versions wait for the restarted service, so they arrive in one batch.
+    first = hr_record("X1", email="x1@med.example.edu", rank="first")
+    second = {**first, "email": "own1@med.example.edu", "record_version": 2}
+    await _published(env, hr, [first, second])
+    runtime = await env.start(definition, settings)
+
+    [dead] = await wait_until(
+        lambda: _at_least(env.kafka.read_all(dead_letter_topic(hr)), 1),
+        what="X1's second version refused",
+    )
+    assert json.loads(dead.value)["record_version"] == 2
+    stored = await wait_until(lambda: _stored_count(runtime, 2), what="X1 stored")
+    assert stored["X1"]["record_version"] == 1
+    assert stored["X1"]["email"] == "x1@med.example.edu"
+
+
+async def test_replaying_an_old_version_whose_address_moved_on_is_ignored(env):
+    hr = env.topics.hr_faculty_records
+    y_old = hr_record("Y1", email="y-old@med.example.edu")
+    y_new = {**y_old, "email": "y-new@med.example.edu", "record_version": 2}
+    await _published(env, hr, [y_old, y_new])
+    runtime = await env.start(definition, env.settings(ProfilesSettings))
+    await wait_until(lambda: _version_stored(runtime, "Y1", 2), what="Y1 moved")
+    await _published(env, hr, [hr_record("Z1", email="y-old@med.example.edu")])
+    await wait_until(lambda: _stored_count(runtime, 2), what="Z1 took Y1's old address")
+    stale_before = _sample("micromentor_hr_records_stale_total")
+
+    await _published(env, hr, [y_old])
+    await wait_until(
+        lambda: _is_true(_sample("micromentor_hr_records_stale_total") > stale_before),
+        what="Y1's old version ignored",
+    )
+    assert await env.kafka.read_all(dead_letter_topic(hr)) == []
+    stored = await _faculty(runtime)
+    assert stored["Y1"]["record_version"] == 2
+    assert stored["Z1"]["email"] == "y-old@med.example.edu"
+
+    # One record at a time (the path a batch that failed falls back to) agrees.
+    handlers = ProfilesHandlers(runtime.context.settings, runtime.context.topics)
+    async with runtime.context.db.unit_of_work() as uow:
+        await handlers.apply_faculty_record(
+            uow, decode_hr_record(json.dumps(y_old).encode())
+        )
+    assert await _faculty(runtime) == stored
+
+
+async def _version_stored(runtime, employee_id: str, version: int) -> bool:
+    stored = await _faculty(runtime)
+    return stored.get(employee_id, {}).get("record_version") == version
+
+
+async def test_an_address_taken_between_check_and_write_is_retried_not_refused(env):
+    """What a batch of another partition storing the same address meanwhile causes."""
+    hr = env.topics.hr_faculty_records
+    await _published(env, hr, [hr_record("FIRST", email="same@med.example.edu")])
+    runtime = await env.start(definition, env.settings(ProfilesSettings))
+    await wait_until(lambda: _stored_count(runtime, 1), what="FIRST stored")
+    late = FacultyRecord.model_validate(hr_record("LATE", email="SAME@med.example.edu"))
+    with pytest.raises(ConcurrentChange) as raised:
+        async with runtime.context.db.unit_of_work() as uow:
+            await repository.store_and_announce(
+                uow.conn,
+                [late],
+                [uuid.uuid4()],
+                topic=env.topics.faculty,
+                producer="profiles",
+            )
+    assert classify(raised.value) is FailureKind.TRANSIENT

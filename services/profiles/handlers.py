@@ -63,6 +63,12 @@ class ProfilesHandlers:
         problem = start_date_problem(record, self.today())
         if problem is not None:
             raise problem
+        known = await repository.stored_versions(uow.conn, [record.employee_id])
+        # A version no newer than the stored one changes nothing: it is ignored
+        # before its address is checked, so a replay is never refused.
+        if record.record_version <= known.get(record.employee_id, -1):
+            _ignore_stale(record)
+            return
         owner = await repository.email_owner(uow.conn, str(record.email))
         if owner is not None and owner != record.employee_id:
             raise duplicate_email(owner)
@@ -74,13 +80,8 @@ class ProfilesHandlers:
             topic=self.topics.faculty,
             producer=SERVICE,
         )
-        if not stored:
-            STALE_RECORDS.inc()
-            log.info(
-                "faculty_record_stale_ignored",
-                employee_id=record.employee_id,
-                record_version=record.record_version,
-            )
+        if not stored:  # a newer version was stored meanwhile
+            _ignore_stale(record)
             return
         await self._recheck_mentor(uow, record, correlation)
         log.info(
@@ -195,3 +196,12 @@ class ProfilesHandlers:
             ),
         )
         log.info("mentor_rejected", employee_id=employee_id, reason_code=reason_code)
+
+
+def _ignore_stale(record: FacultyRecord) -> None:
+    STALE_RECORDS.inc()
+    log.info(
+        "faculty_record_stale_ignored",
+        employee_id=record.employee_id,
+        record_version=record.record_version,
+    )

@@ -96,24 +96,39 @@ async def apply_hr_batch(
 ) -> BatchOutcome:
     """Apply a batch of HR records with set-based SQL.
 
-    Within a batch the newest version per employee wins, exactly as if the
-    records had been applied one by one in any order. Records whose version is
-    already stored, or superseded, are reported as such: a redelivered or
-    replayed record changes nothing.
+    The outcome is the one applying the records one by one would have: per
+    employee the newest version that can be stored wins. A version no newer
+    than the stored one changes nothing and is not checked further, so a
+    redelivered or replayed record is ignored, never refused. When the newest
+    version is refused (its e-mail address belongs to someone else), the next
+    newest is considered in its place.
     """
     refused: dict[str, PermanentMessageError] = {}
-    newest: dict[str, Inbound] = {}
+    versions: dict[str, list[Inbound]] = {}
     for message in messages:
         record: FacultyRecord = message.payload
         problem = start_date_problem(record, today)
         if problem is not None:
             refused[message.message_id] = problem
             continue
-        current = newest.get(record.employee_id)
-        if current is None or record.record_version > current.payload.record_version:
-            newest[record.employee_id] = message
-    await _refuse_duplicate_emails(uow, newest, refused)
-    candidates = [m for m in newest.values() if m.message_id not in refused]
+        versions.setdefault(record.employee_id, []).append(message)
+    stored_versions = await repository.stored_versions(uow.conn, list(versions))
+    for employee_id, offered in versions.items():
+        floor = stored_versions.get(employee_id, -1)
+        offered[:] = sorted(
+            (m for m in offered if m.payload.record_version > floor),
+            key=lambda m: m.payload.record_version,
+            reverse=True,
+        )
+    while True:
+        newest = {
+            employee_id: next(m for m in offered if m.message_id not in refused)
+            for employee_id, offered in versions.items()
+            if any(m.message_id not in refused for m in offered)
+        }
+        if not await _refuse_duplicate_emails(uow, newest, refused):
+            break
+    candidates = list(newest.values())
     stored = await repository.store_and_announce(
         uow.conn,
         [m.payload for m in candidates],
@@ -152,7 +167,9 @@ async def _refuse_duplicate_emails(
     uow: UnitOfWork,
     newest: dict[str, Inbound],
     refused: dict[str, PermanentMessageError],
-) -> None:
+) -> bool:
+    """Refuse records whose address another employee holds; True if any were."""
+    before = len(refused)
     claimed: dict[str, str] = {}
     for employee_id, message in newest.items():
         address = str(message.payload.email).lower()
@@ -169,3 +186,4 @@ async def _refuse_duplicate_emails(
             # records in order decides this, so let the one-by-one path do it.
             raise PermanentMessageError("an e-mail address moves within the batch")
         refused[newest[claimant].message_id] = duplicate_email(owner)
+    return len(refused) > before

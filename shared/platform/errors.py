@@ -26,6 +26,14 @@ class PermanentMessageError(Exception):
         self.event_type = event_type or "unknown"
 
 
+class ConcurrentChange(Exception):
+    """Another transaction committed what this one was about to write.
+
+    Applying the message again sees that change and decides accordingly, so
+    it is retried like an outage rather than counted as a fault.
+    """
+
+
 class FailureKind(Enum):
     TRANSIENT = "transient"
     PERMANENT = "permanent"
@@ -40,6 +48,8 @@ def classify(error: BaseException) -> FailureKind:
     """Outages are transient; bad messages permanent; anything else unexpected."""
     if isinstance(error, PermanentMessageError):
         return FailureKind.PERMANENT
+    if isinstance(error, ConcurrentChange):
+        return FailureKind.TRANSIENT
     if isinstance(error, asyncpg.exceptions.DataError):
         # A value PostgreSQL cannot hold (out of range, bad encoding): retrying
         # the same message can never succeed.

@@ -9,6 +9,7 @@ import asyncpg
 from shared.contracts.hr import FacultyRecord
 from shared.contracts.profiles import FacultyProfileChanged
 from shared.envelope import envelope_json_sql
+from shared.platform.errors import ConcurrentChange
 
 
 async def email_owner(conn: asyncpg.Connection, email: str) -> str | None:
@@ -86,7 +87,21 @@ async def store_and_announce(
         raise ValueError("one correlation id is needed per record")
     if not records:
         return set()
-    rows = await conn.fetch(
+    try:
+        rows = await _store(conn, records, correlation_ids, topic, producer)
+    except asyncpg.UniqueViolationError as error:
+        if error.constraint_name != "faculty_email":
+            raise
+        # Checked free a moment ago, taken by a batch of another partition since.
+        raise ConcurrentChange(
+            "another transaction stored one of these e-mail addresses at the same"
+            " moment; applying again refuses the later claim"
+        ) from error
+    return {row["employee_id"] for row in rows}
+
+
+async def _store(conn, records, correlation_ids, topic, producer):
+    return await conn.fetch(
         _STORE_AND_ANNOUNCE,
         [
             (
@@ -109,7 +124,18 @@ async def store_and_announce(
         topic,
         producer,
     )
-    return {row["employee_id"] for row in rows}
+
+
+async def stored_versions(
+    conn: asyncpg.Connection, employee_ids: list[str]
+) -> dict[str, int]:
+    """The stored record version of each of these employees that is known."""
+    rows = await conn.fetch(
+        "SELECT employee_id, record_version FROM faculty"
+        " WHERE employee_id = ANY($1::text[])",
+        employee_ids,
+    )
+    return {row["employee_id"]: row["record_version"] for row in rows}
 
 
 async def email_owners(
