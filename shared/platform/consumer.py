@@ -206,12 +206,16 @@ class MessageProcessor:
         EVENTS_DEAD_LETTERED.labels(
             self.service, record.topic, event_type, error_class
         ).inc()
-        log.error(
+        # Bad input is for its producer to fix (a warning); giving up on an
+        # unexplained failure is ours to look into (an error).
+        report = log.warning if isinstance(error, PermanentMessageError) else log.error
+        report(
             "message_dead_lettered",
             dead_letter_topic=target,
             topic=record.topic,
             partition=record.partition,
             offset=record.offset,
+            key=record.key.decode(errors="replace")[:100] if record.key else None,
             error_class=error_class,
             error=str(error)[:500],
             attempts=attempts,
