@@ -61,7 +61,7 @@ class ServiceKeepsCrashing(StackPartExited):
 
 
 class InfrastructureExited(StackPartExited):
-    """The broker or PostgreSQL ended; they are not restarted."""
+    """The broker ended, or PostgreSQL kept ending; the stack cannot go on."""
 
     def __init__(self, name: str, code: int) -> None:
         super().__init__(
@@ -288,15 +288,43 @@ class Stack:
         self.info.write(self.config.stack_file)
 
     async def _watch_infrastructure(self, stop: asyncio.Event) -> None:
-        # The broker keeps topics in memory and PostgreSQL holds every service's
-        # state: restarting either would not bring the stack back, so it stops.
-        parts = (("the Kafka broker", self._broker), ("PostgreSQL", self._postgres))
+        # The broker keeps topics in memory: started again it would be empty,
+        # so its exit stops the stack. PostgreSQL keeps everything on disk: it
+        # is started again in place, and the services wait the gap out as they
+        # wait out any database outage.
+        budget = CrashBudget()
         while not stop.is_set():
-            for label, part in parts:
-                code = part.exit_code()
-                if code is not None:
-                    raise InfrastructureExited(label, code)
+            code = self._broker.exit_code()
+            if code is not None:
+                raise InfrastructureExited("the Kafka broker", code)
+            code = self._postgres.exit_code()
+            if code is not None and not self._stopping:
+                if await self._start_postgres_again(code, budget, stop):
+                    return
             await _set_within(stop, 0.5)
+
+    async def _start_postgres_again(
+        self, code: int, budget: CrashBudget, stop: asyncio.Event
+    ) -> bool:
+        """Start PostgreSQL again after a delay; True if the stack stopped meanwhile."""
+        delay = budget.record_crash()
+        if delay is None:
+            raise InfrastructureExited("PostgreSQL", code)
+        self._notice(
+            f"PostgreSQL exited unexpectedly ({describe_exit(code)}); starting it"
+            f" again in {delay:g} s (restart {budget.restarts}); the services wait"
+            " for it and lose nothing"
+        )
+        if await _set_within(stop, delay):
+            return True
+        try:
+            await asyncio.to_thread(self._postgres.start)
+        except Exception as error:
+            self._notice(f"PostgreSQL could not be started again: {error}")
+            raise InfrastructureExited("PostgreSQL", code) from error
+        self._record_pid("postgres", self._postgres.pid)
+        self._notice(f"PostgreSQL running again (pid {self._postgres.pid})")
+        return False
 
     async def stop(self) -> None:
         """Services first (SIGTERM, deadline, kill), then SMTP, broker, PostgreSQL."""
