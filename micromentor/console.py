@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from rich.console import Console
 from rich.text import Text
 
@@ -14,8 +16,19 @@ SERVICE_COLOURS = {
 
 
 def make_console(*, stderr: bool = False) -> Console:
-    """A console sized and coloured for wherever output goes right now."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    """A console sized and coloured for wherever output goes right now.
+
+    Output that goes to a file or a pipe is not cut to 80 columns (unless
+    ``COLUMNS`` says so): a wrapped address or path could not be copied from
+    there.
+    """
+    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = max(console.width, UNWRAPPED_WIDTH)
+    return console
+
+
+UNWRAPPED_WIDTH = 200
 
 
 def service_line_printer(console: Console):

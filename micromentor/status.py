@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import httpx
 from rich.console import Console
 from rich.table import Table
@@ -41,8 +44,13 @@ async def show_status(config: StackConfig, console: Console) -> int:
         running = pid_alive(info.pids.get(part))
         all_ready &= running
         table.add_row(part, str(info.pids.get(part)), address, _state(running))
+    smtp_up = await _accepting("127.0.0.1", info.ports["smtp"])
+    all_ready &= smtp_up
     table.add_row(
-        "smtp", str(info.pids["supervisor"]), f"127.0.0.1:{info.ports['smtp']}", "-"
+        "smtp",
+        str(info.pids["supervisor"]),
+        f"127.0.0.1:{info.ports['smtp']}",
+        _state(smtp_up),
     )
     async with httpx.AsyncClient(trust_env=False) as client:
         for service in info.http_ports:
@@ -61,3 +69,16 @@ async def show_status(config: StackConfig, console: Console) -> int:
 
 def _state(running: bool) -> str:
     return "[green]running[/]" if running else "[red]gone[/]"
+
+
+async def _accepting(host: str, port: int) -> bool:
+    """Whether something accepts connections at ``host:port`` within a second."""
+    try:
+        async with asyncio.timeout(1):
+            _reader, writer = await asyncio.open_connection(host, port)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True

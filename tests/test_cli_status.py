@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -113,3 +114,27 @@ def test_addresses_are_shown_whole_on_a_narrow_terminal(tmp_path):
         for cell in line.split("│")[3:4]
     )
     assert "postgresql://micromentor@127.0.0.1:2/micromentor" in shown
+
+
+def test_piped_output_keeps_addresses_whole_and_says_whether_smtp_answers(tmp_path):
+    listening = socket.create_server(("127.0.0.1", 0))
+    try:
+        write_stack_file(tmp_path, supervisor=os.getpid(), broker=os.getpid())
+        info = StackInfo.read(tmp_path / "stack.json")
+        info.ports["smtp"] = listening.getsockname()[1]
+        info.write(tmp_path / "stack.json")
+
+        answering = CliRunner().invoke(
+            app, ["status", "--data-dir", str(tmp_path)], env={"COLUMNS": None}
+        )
+    finally:
+        listening.close()
+    silent = CliRunner().invoke(
+        app, ["status", "--data-dir", str(tmp_path)], env={"COLUMNS": None}
+    )
+
+    rows = answering.output.splitlines()
+    postgres_row = next(line for line in rows if "postgres" in line)
+    assert "postgresql://micromentor@127.0.0.1:2/micromentor" in postgres_row
+    assert "running" in next(line for line in rows if "smtp" in line)
+    assert "gone" in next(line for line in silent.output.splitlines() if "smtp" in line)
