@@ -254,3 +254,125 @@ async def test_an_address_taken_between_check_and_write_is_retried_not_refused(e
                 producer="profiles",
             )
     assert classify(raised.value) is FailureKind.TRANSIENT
+
+
+async def _dead_lettered(env) -> list[tuple[str, int]]:
+    records = await env.kafka.read_all(dead_letter_topic(env.topics.hr_faculty_records))
+    return sorted(
+        (json.loads(r.value)["employee_id"], json.loads(r.value)["record_version"])
+        for r in records
+    )
+
+
+async def _one_batch(env, records: list[dict]) -> None:
+    """Publish on one partition (one key) before the service starts: one batch."""
+    for record in records:
+        await env.kafka.publish(env.topics.hr_faculty_records, record, "one-batch")
+
+
+async def test_a_batch_decides_every_address_as_applying_its_records_in_order_would(
+    env,
+):
+    def person(employee_id, email, version=1):
+        return hr_record(employee_id, email=email, record_version=version)
+
+    await _one_batch(
+        env,
+        [
+            # A takes x@ after B has it: A's second version is refused.
+            person("A", "a@med.example.edu"),
+            person("B", "x@med.example.edu"),
+            person("A", "x@med.example.edu", 2),
+            # D asks for y@ while C holds it, before C moves on: D is refused.
+            person("C", "y@med.example.edu"),
+            person("D", "y@med.example.edu"),
+            person("C", "z@med.example.edu", 2),
+        ],
+    )
+    runtime = await env.start(definition, env.settings(ProfilesSettings))
+
+    await wait_until(lambda: _stored_count(runtime, 3), what="A, B and C stored")
+    await wait_until(lambda: _at_least(_dead_lettered(env), 2), what="two refusals")
+    stored = await _faculty(runtime)
+    assert {k: (v["record_version"], v["email"]) for k, v in stored.items()} == {
+        "A": (1, "a@med.example.edu"),
+        "B": (1, "x@med.example.edu"),
+        "C": (2, "z@med.example.edu"),
+    }
+    assert await _dead_lettered(env) == [("A", 2), ("D", 1)]
+
+
+async def test_addresses_trading_places_within_a_batch_end_as_in_order(env):
+    hr = env.topics.hr_faculty_records
+    settings = env.settings(ProfilesSettings)
+    await _published(
+        env,
+        hr,
+        [
+            hr_record("E", email="x@med.example.edu"),
+            hr_record("F", email="y@med.example.edu"),
+        ],
+    )
+    runtime = await env.start(definition, settings)
+    await wait_until(lambda: _stored_count(runtime, 2), what="E and F stored")
+    await env.stop(runtime)
+    # E leaves x@ for z@, F takes x@, E takes F's old y@: E and F swapped.
+    await _one_batch(
+        env,
+        [
+            hr_record("E", email="z@med.example.edu", record_version=2),
+            hr_record("F", email="x@med.example.edu", record_version=2),
+            hr_record("E", email="y@med.example.edu", record_version=3),
+        ],
+    )
+    runtime = await env.start(definition, settings)
+
+    await wait_until(lambda: _version_stored(runtime, "E", 3), what="E at version 3")
+    stored = await _faculty(runtime)
+    assert stored["E"]["email"] == "y@med.example.edu"
+    assert (stored["F"]["record_version"], stored["F"]["email"]) == (
+        2,
+        "x@med.example.edu",
+    )
+    assert await _dead_lettered(env) == []
+
+
+async def test_a_refused_record_stays_refused_when_the_feed_is_replayed(env):
+    hr = env.topics.hr_faculty_records
+    await _published(
+        env,
+        hr,
+        [
+            hr_record("G", email="g@med.example.edu"),
+            hr_record("H", email="h@med.example.edu"),
+        ],
+    )
+    first = await env.start(
+        definition, env.settings(ProfilesSettings, consumer_group="first")
+    )
+    await wait_until(lambda: _stored_count(first, 2), what="G and H stored")
+    # G asks for H's address (refused); then H moves on, freeing it.
+    await _published(
+        env, hr, [hr_record("G", email="h@med.example.edu", record_version=2)]
+    )
+    await wait_until(lambda: _at_least(_dead_lettered(env), 1), what="G refused")
+    await _published(
+        env, hr, [hr_record("H", email="h2@med.example.edu", record_version=2)]
+    )
+    await wait_until(lambda: _version_stored(first, "H", 2), what="H moved")
+    await env.stop(first)
+
+    refusals_seen = _sample(*_redelivered_refusals(hr))
+    replay = await env.start(
+        definition, env.settings(ProfilesSettings, consumer_group="replay")
+    )
+    await wait_until(
+        lambda: _is_true(_sample(*_redelivered_refusals(hr)) > refusals_seen),
+        what="the replay to reach G's refused record",
+    )
+    stored = await _faculty(replay)
+    assert (stored["G"]["record_version"], stored["G"]["email"]) == (
+        1,
+        "g@med.example.edu",
+    )
+    assert await _dead_lettered(env) == [("G", 2)]

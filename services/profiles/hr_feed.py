@@ -96,39 +96,61 @@ async def apply_hr_batch(
 ) -> BatchOutcome:
     """Apply a batch of HR records with set-based SQL.
 
-    The outcome is the one applying the records one by one would have: per
-    employee the newest version that can be stored wins. A version no newer
-    than the stored one changes nothing and is not checked further, so a
-    redelivered or replayed record is ignored, never refused. When the newest
-    version is refused (its e-mail address belongs to someone else), the next
-    newest is considered in its place.
+    The outcome is exactly the one applying the records one by one, in the
+    order given, would have. Their rules are played through in memory against
+    what is stored (versions, and who holds each address), then the record
+    each employee ends with is written in one statement:
+
+    - a version no newer than the employee's current one changes nothing and
+      is not checked further, so a redelivered or replayed record is ignored,
+      never refused;
+    - a record whose address another employee holds at that point is refused;
+    - an accepted record releases the employee's previous address.
     """
     refused: dict[str, PermanentMessageError] = {}
-    versions: dict[str, list[Inbound]] = {}
+    accepted: dict[str, Inbound] = {}
+    version: dict[str, int] = {}
+    address_of: dict[str, str] = {}
+    holder: dict[str, str] = {}
+    for employee_id, stored_version, address in await repository.holders(
+        uow.conn,
+        list({m.payload.employee_id for m in messages}),
+        list({str(m.payload.email).lower() for m in messages}),
+    ):
+        version[employee_id] = stored_version
+        address_of[employee_id] = address
+        holder[address] = employee_id
+    stored_holder = dict(holder)
     for message in messages:
         record: FacultyRecord = message.payload
+        employee_id = record.employee_id
         problem = start_date_problem(record, today)
         if problem is not None:
             refused[message.message_id] = problem
             continue
-        versions.setdefault(record.employee_id, []).append(message)
-    stored_versions = await repository.stored_versions(uow.conn, list(versions))
-    for employee_id, offered in versions.items():
-        floor = stored_versions.get(employee_id, -1)
-        offered[:] = sorted(
-            (m for m in offered if m.payload.record_version > floor),
-            key=lambda m: m.payload.record_version,
-            reverse=True,
-        )
-    while True:
-        newest = {
-            employee_id: next(m for m in offered if m.message_id not in refused)
-            for employee_id, offered in versions.items()
-            if any(m.message_id not in refused for m in offered)
-        }
-        if not await _refuse_duplicate_emails(uow, newest, refused):
-            break
-    candidates = list(newest.values())
+        if record.record_version <= version.get(employee_id, -1):
+            continue  # stale: reported as superseded below
+        address = str(record.email).lower()
+        owner = holder.get(address)
+        if owner is not None and owner != employee_id:
+            refused[message.message_id] = duplicate_email(owner)
+            continue
+        previous = address_of.get(employee_id)
+        if previous is not None and holder.get(previous) == employee_id:
+            del holder[previous]
+        holder[address] = employee_id
+        address_of[employee_id] = address
+        version[employee_id] = record.record_version
+        accepted[employee_id] = message
+    candidates = list(accepted.values())
+    for message in candidates:
+        owner = stored_holder.get(str(message.payload.email).lower())
+        if owner is not None and owner != message.payload.employee_id:
+            # One statement cannot hand an address from one row to another
+            # (the unique index is checked row by row); one at a time can.
+            raise PermanentMessageError(
+                "an e-mail address passes from one employee to another within the batch"
+            )
     stored = await repository.store_and_announce(
         uow.conn,
         [m.payload for m in candidates],
@@ -138,7 +160,7 @@ async def apply_hr_batch(
     )
     applied = [m for m in candidates if m.payload.employee_id in stored]
     for employee_id in await repository.mentors_among(uow.conn, list(stored)):
-        message = newest[employee_id]
+        message = accepted[employee_id]
         await recheck_mentor(uow, message.payload, uuid.UUID(message.correlation_id))
     # Binding context per record costs even when the line is filtered out.
     if log.is_enabled_for(logging.INFO):
@@ -161,29 +183,3 @@ async def apply_hr_batch(
     }
     STALE_RECORDS.inc(len(superseded))
     return BatchOutcome(refused=refused, superseded=superseded)
-
-
-async def _refuse_duplicate_emails(
-    uow: UnitOfWork,
-    newest: dict[str, Inbound],
-    refused: dict[str, PermanentMessageError],
-) -> bool:
-    """Refuse records whose address another employee holds; True if any were."""
-    before = len(refused)
-    claimed: dict[str, str] = {}
-    for employee_id, message in newest.items():
-        address = str(message.payload.email).lower()
-        if address in claimed:
-            refused[message.message_id] = duplicate_email(claimed[address])
-        else:
-            claimed[address] = employee_id
-    for owner, address in await repository.email_owners(uow.conn, list(claimed)):
-        claimant = claimed[address]
-        if owner == claimant:
-            continue
-        if owner in newest:
-            # The owner changes address in this same batch: only applying the
-            # records in order decides this, so let the one-by-one path do it.
-            raise PermanentMessageError("an e-mail address moves within the batch")
-        refused[newest[claimant].message_id] = duplicate_email(owner)
-    return len(refused) > before

@@ -45,12 +45,13 @@ class BatchApplier:
     By default every message id goes through the inbox first, and only new ones
     reach the handler. A handler that recognises a redelivered message by what
     it stores (``handler_deduplicates``: a record version no newer than the
-    stored one changes nothing) is given every message, and the inbox keeps
-    only the ids it refused, so a redelivered refusal is not dead-lettered
-    again. Refused messages are dead-lettered before the commit, so a crash can
-    only dead-letter one twice, never lose it. When a batch fails for a reason
-    other than an outage, its messages are applied one at a time instead, so
-    one bad message cannot hold the others back.
+    stored one changes nothing) is given every message it has not refused
+    before: the inbox keeps only the ids it refused, so a redelivered or
+    replayed refusal is neither judged nor dead-lettered again. Refused
+    messages are dead-lettered before the commit, so a crash can only
+    dead-letter one twice, never lose it. When a batch fails for a reason other
+    than an outage, its messages are applied one at a time instead, so one bad
+    message cannot hold the others back.
     """
 
     def __init__(
@@ -94,10 +95,13 @@ class BatchApplier:
                     attempt >= self._processor.retry.unexpected_attempts
                     or kind is FailureKind.PERMANENT
                 ):
-                    log.warning(
-                        "batch_failed_applying_one_by_one",
+                    # A handler that declines a batch (PERMANENT) says why it
+                    # needs the slow path; anything else is worth a warning.
+                    report = log.info if kind is FailureKind.PERMANENT else log.warning
+                    report(
+                        "batch_applied_one_by_one",
+                        reason=str(error)[:500],
                         error_class=type(error).__name__,
-                        error=str(error)[:500],
                         size=len(decoded),
                     )
                     for record, _inbound in decoded:
@@ -131,7 +135,15 @@ class BatchApplier:
         outcomes: list[tuple[str, str]] = []
         async with self._processor.db.unit_of_work() as uow:
             if self._handler_deduplicates:
-                fresh = decoded
+                # The inbox holds only refusals: one refused before stays refused,
+                # whatever has changed since (a replay judges nothing again).
+                refused_before = await self._known(uow, [m for _, m in decoded])
+                fresh = []
+                for record, inbound in decoded:
+                    if inbound.message_id in refused_before:
+                        outcomes.append((inbound.event_type, "duplicate"))
+                    else:
+                        fresh.append((record, inbound))
             else:
                 fresh = []
                 new_ids = await self._remember(uow, [m for _, m in decoded])
@@ -165,6 +177,16 @@ class BatchApplier:
                     )
                     outcomes.append((inbound.event_type, "dead_lettered"))
         return outcomes
+
+    async def _known(self, uow: UnitOfWork, messages: list[Inbound]) -> set[str]:
+        """The ids among ``messages`` that the inbox already holds."""
+        rows = await uow.conn.fetch(
+            "SELECT message_id FROM inbox WHERE consumer = $1"
+            " AND message_id = ANY($2::text[])",
+            self._processor.consumer,
+            [inbound.message_id for inbound in messages],
+        )
+        return {row["message_id"] for row in rows}
 
     async def _remember(self, uow: UnitOfWork, messages: list[Inbound]) -> set[str]:
         """Record message ids in the inbox; returns those not there before."""

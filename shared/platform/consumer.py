@@ -65,7 +65,15 @@ class MessageProcessor:
         decode: Decoder,
         handlers: Mapping[str, Handler],
         retry: RetryPolicy,
+        remember_refusals: bool = False,
     ) -> None:
+        """``remember_refusals``: a message refused as bad input stays refused.
+
+        Its id goes into the inbox once it is dead-lettered, so a redelivery or
+        a replay of the topic is a duplicate rather than a second judgement
+        (for feeds whose corrections come as new messages, like HR versions).
+        """
+        self.remember_refusals = remember_refusals
         self.service = service
         self.consumer = consumer
         self.db = db
@@ -131,6 +139,8 @@ class MessageProcessor:
                     await self.dead_letter(
                         record, error, attempts=attempt, event_type=inbound.event_type
                     )
+                    if self.remember_refusals and kind is FailureKind.PERMANENT:
+                        await self.remember(inbound)
                     return "dead_lettered"
                 delay = self.retry.delay(attempt)
                 HANDLER_RETRIES.labels(self.service, record.topic, kind.value).inc()
@@ -148,9 +158,14 @@ class MessageProcessor:
                 )
                 await asyncio.sleep(delay)
 
-    async def _apply(self, inbound: Inbound) -> str:
+    async def remember(self, inbound: Inbound) -> None:
+        """Record the message as handled, in a transaction of its own."""
         async with self.db.unit_of_work() as uow:
-            first_time = await uow.conn.fetchval(
+            await self._first_time(uow, inbound)
+
+    async def _first_time(self, uow: UnitOfWork, inbound: Inbound) -> bool:
+        return bool(
+            await uow.conn.fetchval(
                 "INSERT INTO inbox (consumer, message_id, event_type)"
                 " VALUES ($1, $2, $3)"
                 " ON CONFLICT DO NOTHING RETURNING true",
@@ -158,7 +173,11 @@ class MessageProcessor:
                 inbound.message_id,
                 inbound.event_type,
             )
-            if not first_time:
+        )
+
+    async def _apply(self, inbound: Inbound) -> str:
+        async with self.db.unit_of_work() as uow:
+            if not await self._first_time(uow, inbound):
                 log.debug("duplicate_skipped")
                 return "duplicate"
             await self._handlers[inbound.event_type](uow, inbound)

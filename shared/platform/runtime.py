@@ -189,6 +189,7 @@ class ServiceRuntime:
                 ),
                 handlers=subscription.handlers,
                 retry=retry,
+                remember_refusals=subscription.batch_handler_deduplicates,
             )
             if subscription.batch_handler is not None:
                 batch_appliers[subscription.topic] = BatchApplier(

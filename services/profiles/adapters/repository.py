@@ -138,16 +138,20 @@ async def stored_versions(
     return {row["employee_id"]: row["record_version"] for row in rows}
 
 
-async def email_owners(
-    conn: asyncpg.Connection, addresses: list[str]
-) -> list[tuple[str, str]]:
-    """(employee id, lower-cased address) for stored faculty using any of them."""
+async def holders(
+    conn: asyncpg.Connection, employee_ids: list[str], addresses: list[str]
+) -> list[tuple[str, int, str]]:
+    """(employee id, stored version, lower-cased address) of stored faculty.
+
+    Everyone among ``employee_ids``, and whoever holds one of ``addresses``.
+    """
     rows = await conn.fetch(
-        "SELECT employee_id, lower(email) AS address FROM faculty"
-        " WHERE lower(email) = ANY($1::text[])",
+        "SELECT employee_id, record_version, lower(email) AS address FROM faculty"
+        " WHERE employee_id = ANY($1::text[]) OR lower(email) = ANY($2::text[])",
+        employee_ids,
         addresses,
     )
-    return [(row["employee_id"], row["address"]) for row in rows]
+    return [(row["employee_id"], row["record_version"], row["address"]) for row in rows]
 
 
 async def mentors_among(conn: asyncpg.Connection, employee_ids: list[str]) -> list[str]:
