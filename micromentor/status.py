@@ -44,7 +44,7 @@ async def show_status(config: StackConfig, console: Console) -> int:
         running = pid_alive(info.pids.get(part))
         all_ready &= running
         table.add_row(part, str(info.pids.get(part)), address, _state(running))
-    smtp_up = await _accepting("127.0.0.1", info.ports["smtp"])
+    smtp_up = await _greets("127.0.0.1", info.ports["smtp"])
     all_ready &= smtp_up
     table.add_row(
         "smtp",
@@ -71,14 +71,19 @@ def _state(running: bool) -> str:
     return "[green]running[/]" if running else "[red]gone[/]"
 
 
-async def _accepting(host: str, port: int) -> bool:
-    """Whether something accepts connections at ``host:port`` within a second."""
+async def _greets(host: str, port: int) -> bool:
+    """Whether an SMTP server at ``host:port`` sends its 220 greeting within 2 s."""
     try:
-        async with asyncio.timeout(1):
-            _reader, writer = await asyncio.open_connection(host, port)
+        async with asyncio.timeout(2):
+            reader, writer = await asyncio.open_connection(host, port)
+            try:
+                greeting = await reader.readline()
+                writer.write(b"QUIT\r\n")
+                await writer.drain()
+            finally:
+                writer.close()
+                with contextlib.suppress(OSError):
+                    await writer.wait_closed()
     except (OSError, TimeoutError):
         return False
-    writer.close()
-    with contextlib.suppress(OSError):
-        await writer.wait_closed()
-    return True
+    return greeting.startswith(b"220")

@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 
 from micromentor.cli import app
 from micromentor.config import StackConfig
+from micromentor.embedded.ports import free_port
+from micromentor.embedded.smtp import EmbeddedSmtp
 from micromentor.stack_file import StackInfo
 from micromentor.up import StackAlreadyRunning, refuse_second_stack
 
@@ -116,22 +118,27 @@ def test_addresses_are_shown_whole_on_a_narrow_terminal(tmp_path):
     assert "postgresql://micromentor@127.0.0.1:2/micromentor" in shown
 
 
-def test_piped_output_keeps_addresses_whole_and_says_whether_smtp_answers(tmp_path):
-    listening = socket.create_server(("127.0.0.1", 0))
+def test_piped_output_keeps_addresses_whole_and_says_whether_smtp_greets(tmp_path):
+    smtp = EmbeddedSmtp(port=free_port(), mail_dir=tmp_path / "mail")
+    smtp.start()
+    # Something that takes connections but never greets, like a stopped sink.
+    mute = socket.create_server(("127.0.0.1", 0))
     try:
         write_stack_file(tmp_path, supervisor=os.getpid(), broker=os.getpid())
         info = StackInfo.read(tmp_path / "stack.json")
-        info.ports["smtp"] = listening.getsockname()[1]
+        info.ports["smtp"] = smtp.port
         info.write(tmp_path / "stack.json")
-
         answering = CliRunner().invoke(
             app, ["status", "--data-dir", str(tmp_path)], env={"COLUMNS": None}
         )
+        info.ports["smtp"] = mute.getsockname()[1]
+        info.write(tmp_path / "stack.json")
+        silent = CliRunner().invoke(
+            app, ["status", "--data-dir", str(tmp_path)], env={"COLUMNS": None}
+        )
     finally:
-        listening.close()
-    silent = CliRunner().invoke(
-        app, ["status", "--data-dir", str(tmp_path)], env={"COLUMNS": None}
-    )
+        mute.close()
+        smtp.stop()
 
     rows = answering.output.splitlines()
     postgres_row = next(line for line in rows if "postgres" in line)
