@@ -69,6 +69,18 @@ class InfrastructureExited(StackPartExited):
         )
 
 
+class PostgresKeepsExiting(InfrastructureExited):
+    """PostgreSQL exited more often than the supervisor starts it again."""
+
+    def __init__(self, code: int, budget: CrashBudget) -> None:
+        super().__init__("PostgreSQL", code)
+        self.args = (
+            f"PostgreSQL exited unexpectedly ({describe_exit(code)}):"
+            f" {budget.recent_crashes} exits within {budget.window_s:.0f} s; giving"
+            " up (messages the services had not read yet go with the broker)",
+        )
+
+
 class StartInterrupted(RuntimeError):
     """Ctrl-C or SIGTERM arrived while the stack was starting."""
 
@@ -309,11 +321,11 @@ class Stack:
         """Start PostgreSQL again after a delay; True if the stack stopped meanwhile."""
         delay = budget.record_crash()
         if delay is None:
-            raise InfrastructureExited("PostgreSQL", code)
+            raise PostgresKeepsExiting(code, budget)
         self._notice(
             f"PostgreSQL exited unexpectedly ({describe_exit(code)}); starting it"
             f" again in {delay:g} s (restart {budget.restarts}); the services wait"
-            " for it and lose nothing"
+            " for it"
         )
         if await _set_within(stop, delay):
             return True
