@@ -12,10 +12,7 @@ from services.profiles.domain.eligibility import decide_eligibility
 from services.profiles.domain.volunteering import submission_problem
 from services.profiles.eligibility_review import review_mentor_after_hr_change
 from services.profiles.hr_feed import (
-    STALE_RECORDS,
     apply_hr_batch,
-    duplicate_email,
-    start_date_problem,
 )
 from services.profiles.settings import ProfilesSettings
 from shared.contracts.catalogue import topic_catalogue
@@ -59,36 +56,11 @@ class ProfilesHandlers:
         )
 
     async def apply_faculty_record(self, uow: UnitOfWork, message: Inbound) -> None:
-        record: FacultyRecord = message.payload
-        problem = start_date_problem(record, self.today())
-        if problem is not None:
-            raise problem
-        known = await repository.stored_versions(uow.conn, [record.employee_id])
-        # A version no newer than the stored one changes nothing: it is ignored
-        # before its address is checked, so a replay is never refused.
-        if record.record_version <= known.get(record.employee_id, -1):
-            _ignore_stale(record)
-            return
-        owner = await repository.email_owner(uow.conn, str(record.email))
-        if owner is not None and owner != record.employee_id:
-            raise duplicate_email(owner)
-        correlation = uuid.UUID(message.correlation_id)
-        stored = await repository.store_and_announce(
-            uow.conn,
-            [record],
-            [correlation],
-            topic=self.topics.faculty,
-            producer=SERVICE,
-        )
-        if not stored:  # a newer version was stored meanwhile
-            _ignore_stale(record)
-            return
-        await self._recheck_mentor(uow, record, correlation)
-        log.info(
-            "faculty_record_applied",
-            employee_id=record.employee_id,
-            record_version=record.record_version,
-        )
+        """One record at a time (a batch's fallback), by the very same rules."""
+        outcome = await self.apply_faculty_records(uow, [message])
+        refusal = outcome.refused.get(message.message_id)
+        if refusal is not None:
+            raise refusal
 
     async def _recheck_mentor(
         self, uow: UnitOfWork, record: FacultyRecord, correlation: uuid.UUID
@@ -196,12 +168,3 @@ class ProfilesHandlers:
             ),
         )
         log.info("mentor_rejected", employee_id=employee_id, reason_code=reason_code)
-
-
-def _ignore_stale(record: FacultyRecord) -> None:
-    STALE_RECORDS.inc()
-    log.info(
-        "faculty_record_stale_ignored",
-        employee_id=record.employee_id,
-        record_version=record.record_version,
-    )

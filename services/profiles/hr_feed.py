@@ -142,15 +142,15 @@ async def apply_hr_batch(
         address_of[employee_id] = address
         version[employee_id] = record.record_version
         accepted[employee_id] = message
-    candidates = list(accepted.values())
-    for message in candidates:
-        owner = stored_holder.get(str(message.payload.email).lower())
-        if owner is not None and owner != message.payload.employee_id:
+    for employee_id in accepted:
+        owner = stored_holder.get(address_of[employee_id])
+        if owner is not None and owner != employee_id:
             # One statement cannot hand an address from one row to another
             # (the unique index is checked row by row); one at a time can.
             raise PermanentMessageError(
                 "an e-mail address passes from one employee to another within the batch"
             )
+    candidates = list(accepted.values())
     stored = await repository.store_and_announce(
         uow.conn,
         [m.payload for m in candidates],

@@ -11,13 +11,6 @@ from shared.contracts.profiles import FacultyProfileChanged
 from shared.envelope import envelope_json_sql
 from shared.platform.errors import ConcurrentChange
 
-
-async def email_owner(conn: asyncpg.Connection, email: str) -> str | None:
-    return await conn.fetchval(
-        "SELECT employee_id FROM faculty WHERE lower(email) = lower($1)", email
-    )
-
-
 _HR_COLUMNS = (
     "employee_id, given_name, family_name, email, department, division, rank,"
     " appointment_type, service_start_date, employment_status,"
@@ -87,8 +80,27 @@ async def store_and_announce(
         raise ValueError("one correlation id is needed per record")
     if not records:
         return set()
+    rows = [
+        (
+            r.employee_id,
+            r.given_name,
+            r.family_name,
+            str(r.email),
+            r.department,
+            r.division,
+            r.rank,
+            r.appointment_type.value,
+            r.service_start_date,
+            r.employment_status.value,
+            r.supervisor_employee_id,
+            r.record_version,
+        )
+        for r in records
+    ]
     try:
-        rows = await _store(conn, records, correlation_ids, topic, producer)
+        stored = await conn.fetch(
+            _STORE_AND_ANNOUNCE, rows, correlation_ids, topic, producer
+        )
     except asyncpg.UniqueViolationError as error:
         if error.constraint_name != "faculty_email":
             raise
@@ -97,45 +109,7 @@ async def store_and_announce(
             "another transaction stored one of these e-mail addresses at the same"
             " moment; applying again refuses the later claim"
         ) from error
-    return {row["employee_id"] for row in rows}
-
-
-async def _store(conn, records, correlation_ids, topic, producer):
-    return await conn.fetch(
-        _STORE_AND_ANNOUNCE,
-        [
-            (
-                r.employee_id,
-                r.given_name,
-                r.family_name,
-                str(r.email),
-                r.department,
-                r.division,
-                r.rank,
-                r.appointment_type.value,
-                r.service_start_date,
-                r.employment_status.value,
-                r.supervisor_employee_id,
-                r.record_version,
-            )
-            for r in records
-        ],
-        correlation_ids,
-        topic,
-        producer,
-    )
-
-
-async def stored_versions(
-    conn: asyncpg.Connection, employee_ids: list[str]
-) -> dict[str, int]:
-    """The stored record version of each of these employees that is known."""
-    rows = await conn.fetch(
-        "SELECT employee_id, record_version FROM faculty"
-        " WHERE employee_id = ANY($1::text[])",
-        employee_ids,
-    )
-    return {row["employee_id"]: row["record_version"] for row in rows}
+    return {row["employee_id"] for row in stored}
 
 
 async def holders(
