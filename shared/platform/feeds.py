@@ -169,23 +169,16 @@ class FeedConsumer(ConsumerRebalanceListener):
         while True:
             try:
                 fetched = await consumer.getmany(timeout_ms=FETCH_WAIT_MS)
-            except KafkaError as error:
+            except Exception as error:
+                # The broker's trouble is a warning; anything else is a bug, said
+                # loudly with its traceback, but the feed keeps going either way.
                 failures += 1
-                log.warning(
+                from_broker = isinstance(error, KafkaError)
+                (log.warning if from_broker else log.error)(
                     "feed_fetch_failed_will_retry",
                     error_class=type(error).__name__,
                     error=str(error)[:300],
-                )
-                await asyncio.sleep(self._delay(failures))
-                continue
-            except Exception as error:
-                # Not the broker's doing: say so loudly, but keep the feed going.
-                failures += 1
-                log.error(
-                    "feed_poll_crashed_will_retry",
-                    error_class=type(error).__name__,
-                    error=str(error)[:300],
-                    exc_info=error,
+                    exc_info=None if from_broker else error,
                 )
                 await asyncio.sleep(self._delay(failures))
                 continue
