@@ -98,6 +98,9 @@ async def test_stored_records_are_announced_like_validated_events_in_input_order
         assert envelope.occurred_at <= datetime.now(UTC)
         FacultyProfileChanged.model_validate(envelope.payload)
     assert len({row["event_id"] for row in rows}) == 3
+    for row in rows:
+        event_id = uuid.UUID(str(row["event_id"]))
+        assert (event_id.version, event_id.variant) == (4, uuid.RFC_4122)
     first = json.loads(rows[0]["value"])
     assert first["payload"]["email"] == "Grace.Hopper@med.example.edu"
     assert first["payload"]["division"] is None
@@ -109,3 +112,30 @@ async def test_each_record_needs_its_own_correlation_id():
         await repository.store_and_announce(
             None, [record, record], [uuid.uuid4()], topic="t", producer="profiles"
         )
+
+
+async def test_event_ids_differ_across_statements(env):
+    """Ids come from one random seed per statement and the row's position."""
+    batches = [
+        [FacultyRecord.model_validate(hr_record(f"B{b}x{n}")) for n in range(200)]
+        for b in range(3)
+    ]
+    pool = await _migrated_pool(env.database_url)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            for records in batches:
+                await repository.store_and_announce(
+                    conn,
+                    records,
+                    [uuid.uuid4() for _ in records],
+                    topic="faculty-topic",
+                    producer="profiles",
+                )
+            ids = [
+                row["event_id"]
+                for row in await conn.fetch("SELECT event_id FROM outbox")
+            ]
+    finally:
+        await pool.close()
+    assert len(ids) == 600
+    assert len(set(ids)) == 600

@@ -14,7 +14,12 @@ from shared.platform.consumer import MessageProcessor
 from shared.platform.db import UnitOfWork
 from shared.platform.errors import FailureKind, PermanentMessageError, classify
 from shared.platform.inbound import Inbound
-from shared.platform.metrics import EVENTS_CONSUMED, HANDLER_LATENCY, HANDLER_RETRIES
+from shared.platform.metrics import (
+    EVENTS_CONSUMED,
+    HANDLER_LATENCY,
+    HANDLER_RETRIES,
+    observe_many,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -125,9 +130,7 @@ class BatchApplier:
             EVENTS_CONSUMED.labels(service, topic, event_type, outcome).inc(count)
         elapsed = asyncio.get_running_loop().time() - started
         for event_type, count in Counter(kind for kind, _ in applied).items():
-            latency = HANDLER_LATENCY.labels(service, event_type)
-            for _ in range(count):
-                latency.observe(elapsed)
+            observe_many(HANDLER_LATENCY.labels(service, event_type), elapsed, count)
 
     async def _apply(
         self, decoded: list[tuple[ConsumerRecord, Inbound]], attempt: int
