@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from datetime import date
 
 import pytest
 
@@ -72,6 +73,24 @@ BAD = {
         "SchemaViolation",
     ),
     "version 2.0": (json.dumps(hr_record("E1", record_version=2.0)), "SchemaViolation"),
+    **{
+        f"start date {written}": (
+            json.dumps(hr_record("E1", service_start_date=written)),
+            "SchemaViolation",
+        )
+        for written in (
+            "2015-07-01T00:00:00Z",
+            "2015-07-01 00:00",
+            "2015-7-1",
+            "20150701",
+            "2015-13-01",
+            "2015-02-30",
+            "0001-01-01",
+            "1899-12-31",
+            1435708800,
+            None,
+        )
+    },
     "NaN version": (
         json.dumps(hr_record("E1")).replace(
             '"record_version": 1', '"record_version": NaN'
@@ -101,3 +120,19 @@ def test_a_good_record_decodes_the_same_on_both_paths():
     assert decoded.payload == FacultyRecord.model_validate(json.loads(raw))
     assert decoded.message_id == "E1:1"
     assert decoded.correlation_id == str(uuid.uuid5(HR_NAMESPACE, "E1:1"))
+
+
+def test_start_dates_are_calendar_dates_from_1900():
+    earliest = json.dumps(hr_record("E1", service_start_date="1900-01-01")).encode()
+    assert decode_hr_record(earliest).payload.service_start_date == date(1900, 1, 1)
+    placeholder = json.dumps(hr_record("E1", service_start_date="0001-01-01"))
+    with pytest.raises(PermanentMessageError, match="placeholder date"):
+        decode_hr_record(placeholder.encode())
+    timestamp = json.dumps(hr_record("E1", service_start_date=1435708800))
+    with pytest.raises(PermanentMessageError, match="written YYYY-MM-DD"):
+        decode_hr_record(timestamp.encode())
+    # Records read back from the database hold dates, not text.
+    stored = FacultyRecord.model_validate(
+        {**hr_record("E1"), "service_start_date": date(2015, 7, 1)}
+    )
+    assert stored.service_start_date == date(2015, 7, 1)
