@@ -22,7 +22,9 @@ from shared.platform.inbound import Inbound, parse_json, schema_error
 log = structlog.get_logger(__name__)
 
 HR_NAMESPACE = uuid.UUID("6f1c1c8e-8f0e-4a53-9d7e-2f4b8e1e6a10")
-_HR_NAMESPACE_BYTES = HR_NAMESPACE.bytes
+_HASHED_NAMESPACE = hashlib.sha1(HR_NAMESPACE.bytes)
+# The variant digit of a version 5 uuid, from the hash's digit in that place.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def correlation_id_of(message_id: str) -> str:
@@ -30,11 +32,12 @@ def correlation_id_of(message_id: str) -> str:
 
     Every record of a bulk load needs one; the UUID class costs more than the hash.
     """
-    digest = hashlib.sha1(_HR_NAMESPACE_BYTES + message_id.encode()).hexdigest()
-    variant = "89ab"[int(digest[16], 16) & 3]
+    hashed = _HASHED_NAMESPACE.copy()
+    hashed.update(message_id.encode())
+    digest = hashed.hexdigest()
     return (
         f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}"
-        f"-{variant}{digest[17:20]}-{digest[20:32]}"
+        f"-{_VARIANT[digest[16]]}{digest[17:20]}-{digest[20:32]}"
     )
 
 

@@ -25,39 +25,41 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _TOP_LABEL = (
     r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z])?"  # ends with a letter, as TLDs do
 )
-_PLAIN = re.compile(
-    rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>(?:{_LABEL}\.)+{_TOP_LABEL})"
-)
+_LOCAL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*")
+_DOMAIN = re.compile(rf"(?:{_LABEL}\.)+{_TOP_LABEL}")
 _SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
 _CASE_INSENSITIVE = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
 
 
 @functools.lru_cache(maxsize=4096)
-def _special_use(domain: str) -> bool:
-    """True for a reserved name (``localhost``, ``*.test``...) or one under it.
+def _plain_domain(domain: str) -> str | None:
+    """``domain`` in lower case when it is a plain public name, else None.
 
     Cached: a feed's addresses share a handful of domains.
     """
+    if _DOMAIN.fullmatch(domain) is None:
+        return None
+    domain = domain.lower()
+    if "--" in domain:
+        return None  # punycode and other encoded labels
     suffix = domain
-    while suffix not in _SPECIAL_USE:
+    while suffix not in _SPECIAL_USE:  # localhost, *.test, ... and names under them
         dot = suffix.find(".")
         if dot < 0:
-            return False
+            return domain
         suffix = suffix[dot + 1 :]
-    return True
+    return None
 
 
 def _plain(address: str) -> str | None:
     """``address`` normalised when it is plainly valid, else None (undecided)."""
     if len(address) > 254:
         return None
-    match = _PLAIN.fullmatch(address)
-    if match is None:
+    local, _, domain = address.rpartition("@")
+    if len(local) > 64 or _LOCAL.fullmatch(local) is None:
         return None
-    local, domain = match["local"], match["domain"].lower()
-    if len(local) > 64 or "--" in domain:
-        return None
-    if _special_use(domain):
+    domain = _plain_domain(domain)
+    if domain is None:
         return None
     if local.lower() in _CASE_INSENSITIVE:
         local = local.lower()  # postmaster, abuse, www... (RFC 2142)
