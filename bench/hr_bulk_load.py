@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 
 import asyncpg
@@ -14,16 +16,17 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.partitioner import DefaultPartitioner
 
 from bench.harness import BenchStack
+from shared.platform.heap import freeze_startup_heap, space_out_young_collections
 
 _RAW_TABLE = """
-CREATE TABLE IF NOT EXISTS raw_faculty (
+CREATE TABLE IF NOT EXISTS {table} (
     employee_id text PRIMARY KEY, given_name text, family_name text, email text,
     department text, division text, rank text, appointment_type text,
     service_start_date date, employment_status text, supervisor_employee_id text,
     record_version bigint, updated_at timestamptz NOT NULL DEFAULT now())
 """
 _RAW_INSERT = """
-INSERT INTO raw_faculty (employee_id, given_name, family_name, email, department,
+INSERT INTO {table} (employee_id, given_name, family_name, email, department,
     division, rank, appointment_type, service_start_date, employment_status,
     supervisor_employee_id, record_version)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -152,14 +155,34 @@ async def _announced(dsn: str, timeout_s: float) -> float:
     return row["since_first"].total_seconds()
 
 
-async def raw_loop(stack: BenchStack, topic: str, count: int) -> dict:
+@contextlib.contextmanager
+def services_collector_settings() -> Iterator[None]:
+    """Python's cycle collector set up as a service sets it up once started.
+
+    The heap built so far is frozen and young collections are spaced out
+    (``shared.platform.heap``); both are undone on leaving.
+    """
+    thresholds = gc.get_threshold()
+    freeze_startup_heap()
+    space_out_young_collections()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+async def raw_loop(
+    stack: BenchStack, topic: str, count: int, *, table: str = "raw_faculty"
+) -> dict:
     """aiokafka getmany + asyncpg executemany, one transaction and commit per batch."""
     conn = await asyncpg.connect(stack.postgres.url())
-    await conn.execute(_RAW_TABLE)
+    await conn.execute(_RAW_TABLE.format(table=table))
+    insert = _RAW_INSERT.format(table=table)
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=stack.broker.bootstrap_servers,
-        group_id="raw-loop",
+        group_id=f"{table}-loop",
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_records=500,
@@ -191,13 +214,13 @@ async def raw_loop(stack: BenchStack, topic: str, count: int) -> dict:
                     )
             if rows:
                 async with conn.transaction():
-                    await conn.executemany(_RAW_INSERT, rows)
+                    await conn.executemany(insert, rows)
                 await consumer.commit()
                 stored += len(rows)
     finally:
         await consumer.stop()
         await conn.close()
-    return await _rates(stack.postgres.url(), "raw_faculty", count, 60)
+    return await _rates(stack.postgres.url(), table, count, 60)
 
 
 async def run(stack: BenchStack, count: int = 50_000) -> dict:
@@ -206,8 +229,13 @@ async def run(stack: BenchStack, count: int = 50_000) -> dict:
     )
     raw_topic = "bench.raw-faculty-records"
     await publish(stack.broker.bootstrap_servers, raw_topic, count)
+    tuned_topic = "bench.raw-faculty-records-tuned"
+    await publish(stack.broker.bootstrap_servers, tuned_topic, count)
 
     raw = await raw_loop(stack, raw_topic, count)
+    # The same loop with the cycle collector as the services run it.
+    with services_collector_settings():
+        tuned = await raw_loop(stack, tuned_topic, count, table="raw_faculty_tuned")
 
     await stack.start_service("profiles")
     peak = 0.0
@@ -229,6 +257,8 @@ async def run(stack: BenchStack, count: int = 50_000) -> dict:
         "service_per_s": service["per_s"],
         "raw_per_s": raw["per_s"],
         "ratio": service["per_s"] / raw["per_s"],
+        "tuned_raw_per_s": tuned["per_s"],
+        "tuned_ratio": service["per_s"] / tuned["per_s"],
         "service_late_start_s": service["late_start_s"],
         "profiles_peak_rss_mb": peak,
         "announced_s": announced_seconds,

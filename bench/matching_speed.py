@@ -27,7 +27,7 @@ from bench.matching_latency import TOPICS, faculty_event, mentor_event, request_
 from micromentor.embedded.ports import free_port
 from services.matching.settings import MatchingSettings
 from shared.envelope import Envelope
-from shared.platform.heap import freeze_startup_heap
+from shared.platform.heap import freeze_startup_heap, space_out_young_collections
 
 # The load generator's own consumer: the embedded broker answers a fetch when its
 # wait runs out, so the instrument adds up to this much to every measurement.
@@ -393,6 +393,7 @@ async def raw_loop(bootstrap: str, dsn: str, fetch_max_wait_ms: int) -> None:
     insert = await conn.prepare(RAW_INSERT)
     # The same start-up treatment as the services get (shared.platform.heap).
     freeze_startup_heap()
+    space_out_young_collections()
     print("ready", flush=True)
     try:
         while True:

@@ -130,3 +130,16 @@ def test_collections_are_timed_by_generation_once_measured():
         assert timed() == before + 1
     finally:
         gc.callbacks.remove(heap._time_collection)
+
+
+def test_young_collections_are_spaced_out_and_older_ones_keep_their_ratio():
+    from shared.platform import heap
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        heap.space_out_young_collections()
+        assert gc.get_threshold() == (heap.YOUNG_GENERATION_THRESHOLD, 10, 10)
+        assert heap.YOUNG_GENERATION_THRESHOLD == 10_000
+    finally:
+        gc.set_threshold(*before)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import uvicorn
 
-from shared.platform.heap import freeze_startup_heap, measure_collector_pauses
+from shared.platform.heap import (
+    freeze_startup_heap,
+    measure_collector_pauses,
+    space_out_young_collections,
+)
 from shared.platform.logging import configure_logging
 from shared.platform.runtime import ServiceDefinition, ServiceRuntime
 from shared.platform.settings import ServiceSettings
@@ -22,6 +26,7 @@ def run_service(definition: ServiceDefinition, settings: ServiceSettings) -> Non
     def settle_heap() -> None:
         # Timing starts after the deliberate full collection that freezing does.
         freeze_startup_heap()
+        space_out_young_collections()
         measure_collector_pauses()
 
     config = uvicorn.Config(

@@ -8,6 +8,14 @@ request. Once the service is up, the heap that exists is frozen: it stays
 reference-counted as usual, but the cycle collector no longer scans it.
 Pauses that remain are measured, so an operator can tell them from slow
 queries or a slow broker.
+
+The youngest generation is also collected less often. Handling a message
+allocates a few dozen short-lived objects that reference counting frees; at
+Python's default threshold of 700 the collector walks a bulk batch's objects
+every fifty-odd records only to find them still in use. At 10,000 the HR
+feed's bulk load ran about a fifth faster and used about a fifth less CPU in
+profiles per record (benchmark diagnostics, 50,000 records), while a young
+collection still covers at most a few milliseconds' worth of allocations.
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ FROZEN_OBJECTS = Gauge(
     "micromentor_gc_frozen_objects",
     "Objects alive after start-up that the cycle collector no longer scans.",
 )
+
+YOUNG_GENERATION_THRESHOLD = 10_000
+"""Allocations (less deallocations) of tracked objects between young collections."""
 
 _started_at: list[float] = []
 
@@ -58,3 +69,12 @@ def freeze_startup_heap() -> int:
     frozen = gc.get_freeze_count()
     FROZEN_OBJECTS.set(frozen)
     return frozen
+
+
+def space_out_young_collections() -> None:
+    """Collect the youngest generation every 10,000 net allocations, not 700.
+
+    The older generations keep their default thresholds (relative to this one).
+    """
+    _young, middle, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, oldest)
