@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from shared.contracts.common import error_message
 from shared.contracts.hr import FacultyRecord
 
 COLUMNS = list(FacultyRecord.model_fields)
@@ -195,5 +196,5 @@ def _describe(error: ValidationError) -> list[str]:
         if item["input"] is None and item["type"] != "missing":
             reasons.append(f"{where}: required, but the cell is empty")
         else:
-            reasons.append(f"{where}: {item['msg']}")
+            reasons.append(f"{where}: {error_message(item)}")
     return reasons

@@ -44,6 +44,20 @@ def test_nul_characters_are_refused_on_the_fast_path_too(raw):
         decode_hr_record(raw)
 
 
+def test_a_number_too_long_to_read_is_refused_in_plain_words():
+    raw = json.dumps(hr_record("E1")).replace(
+        '"record_version": 1', '"record_version": ' + "1" * 5000
+    )
+    with pytest.raises(PermanentMessageError, match="number too long to read"):
+        decode_hr_record(raw.encode())
+
+
+def test_a_nul_refusal_names_the_field():
+    raw = json.dumps(hr_record("E1", division="Cardio\u0000logy")).encode()
+    with pytest.raises(PermanentMessageError, match="division must not contain NUL"):
+        decode_hr_record(raw)
+
+
 def test_text_that_only_mentions_the_escape_is_accepted():
     raw = json.dumps(hr_record("E1", rank="professor \\u0000 emeritus")).encode()
     assert decode_hr_record(raw).payload.rank == "professor \\u0000 emeritus"
@@ -91,6 +105,16 @@ BAD = {
             None,
         )
     },
+    "blank given name": (
+        json.dumps(hr_record("E1", given_name=" \t")),
+        "SchemaViolation",
+    ),
+    "a version of 5,000 digits": (
+        json.dumps(hr_record("E1")).replace(
+            '"record_version": 1', '"record_version": ' + "1" * 5000
+        ),
+        "NotJson",
+    ),
     "NaN version": (
         json.dumps(hr_record("E1")).replace(
             '"record_version": 1', '"record_version": NaN'

@@ -107,7 +107,9 @@ async def apply_hr_batch(
     - a version no newer than the employee's current one changes nothing and
       is not checked further, so a redelivered or replayed record is ignored,
       never refused;
-    - a record whose address another employee holds at that point is refused;
+    - a record starting in the future is refused;
+    - a record whose address another employee holds at that point is refused
+      (addresses compared in lower case as the database's unique index has it);
     - an accepted record releases the employee's previous address.
     """
     refused: dict[str, PermanentMessageError] = {}
@@ -115,11 +117,12 @@ async def apply_hr_batch(
     version: dict[str, int] = {}
     address_of: dict[str, str] = {}
     holder: dict[str, str] = {}
-    for employee_id, stored_version, address in await repository.holders(
+    stored, folded = await repository.holders(
         uow.conn,
         list({m.payload.employee_id for m in messages}),
-        list({str(m.payload.email).lower() for m in messages}),
-    ):
+        list({m.payload.email for m in messages}),
+    )
+    for employee_id, stored_version, address in stored:
         version[employee_id] = stored_version
         address_of[employee_id] = address
         holder[address] = employee_id
@@ -127,13 +130,13 @@ async def apply_hr_batch(
     for message in messages:
         record: FacultyRecord = message.payload
         employee_id = record.employee_id
+        if record.record_version <= version.get(employee_id, -1):
+            continue  # stale: reported as superseded below
         problem = start_date_problem(record, today)
         if problem is not None:
             refused[message.message_id] = problem
             continue
-        if record.record_version <= version.get(employee_id, -1):
-            continue  # stale: reported as superseded below
-        address = str(record.email).lower()
+        address = folded[record.email]
         owner = holder.get(address)
         if owner is not None and owner != employee_id:
             refused[message.message_id] = duplicate_email(owner)
@@ -162,7 +165,7 @@ async def apply_hr_batch(
         producer=producer,
     )
     applied = [m for m in candidates if m.payload.employee_id in stored]
-    for employee_id in await repository.mentors_among(uow.conn, list(stored)):
+    for employee_id in (employee for employee, mentor in stored.items() if mentor):
         message = accepted[employee_id]
         await recheck_mentor(uow, message.payload, uuid.UUID(message.correlation_id))
     # Binding context per record costs even when the line is filtered out.

@@ -18,6 +18,9 @@ from pydantic import (
 
 MAX_BIGINT = 2**63 - 1
 
+NOT_BLANK = r"\S"
+"""A pattern for text that must hold more than white space."""
+
 EmployeeId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
 TopicSlug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
@@ -40,8 +43,10 @@ class Contract(BaseModel):
         # JSON input into Python objects first, which doubles what decoding
         # a record costs. Fields are checked as stored; nested contracts
         # check their own.
-        if info.context is not _NUL_FREE_JSON and _has_nul(self.__dict__):
-            raise ValueError("text must not contain NUL characters")
+        if info.context is not _NUL_FREE_JSON:
+            for name, value in self.__dict__.items():
+                if _has_nul(value):
+                    raise ValueError(f"{name} must not contain NUL characters")
         return self
 
 
@@ -106,3 +111,13 @@ class WeeklyAvailability(Contract):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r}") from error
         return value
+
+
+def error_message(item: dict) -> str:
+    """pydantic's message for one validation error, in plain words where needed."""
+    if (
+        item["type"] == "string_pattern_mismatch"
+        and item.get("ctx", {}).get("pattern") == NOT_BLANK
+    ):
+        return "must not be blank"
+    return item["msg"]

@@ -1,12 +1,16 @@
-"""E-mail addresses in contracts: checked like pydantic's EmailStr, faster.
+"""E-mail addresses in contracts: a bare address, checked by email-validator.
 
 Almost every address a medical school's HR system holds is plain ASCII
-(``jane.doe@med.example.edu``). Those are recognised by one regular
-expression; everything else (non-ASCII, quoted local parts, punycode labels,
-unusual lengths) goes to email-validator, which decides and explains. The
-plain form accepted here is a subset of what email-validator accepts, and it
-normalises the same way (domain in lower case, and role mailboxes such as
-``Postmaster`` too), as the tests check.
+(``jane.doe@med.example.edu``). Those are recognised by regular expressions;
+everything else (non-ASCII, quoted local parts, punycode labels, unusual
+lengths) goes to email-validator, which decides and explains. The plain form
+accepted here is a subset of what email-validator accepts, and it normalises
+the same way (domain in lower case, and role mailboxes such as ``Postmaster``
+too), as the tests check.
+
+Unlike pydantic's ``EmailStr``, the field holds the address alone: a display
+name (``Jane Doe <jane@...>``) or spaces around it are refused, not quietly
+dropped, and the part before the @ may not pass RFC 5321's 64 characters.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ import functools
 import re
 from typing import Annotated
 
-from email_validator import SPECIAL_USE_DOMAIN_NAMES
+from email_validator import (
+    SPECIAL_USE_DOMAIN_NAMES,
+    EmailNotValidError,
+    validate_email,
+)
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 from pydantic import AfterValidator, WithJsonSchema
-from pydantic.networks import validate_email
+from pydantic_core import PydanticCustomError
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -70,7 +78,19 @@ def checked_email(address: str) -> str:
     plain = _plain(address)
     if plain is not None:
         return plain
-    return validate_email(address)[1]
+    try:
+        checked = validate_email(address, check_deliverability=False)
+        if len(checked.local_part) > 64:
+            raise EmailNotValidError(
+                "The part before the @-sign is longer than 64 characters."
+            )
+    except EmailNotValidError as error:
+        raise PydanticCustomError(
+            "value_error",
+            "value is not a valid email address: {reason}",
+            {"reason": str(error)},
+        ) from error
+    return checked.normalized
 
 
 EmailAddress = Annotated[

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from shared.contracts.common import MAX_BIGINT, Contract, EmployeeId
+from shared.contracts.common import MAX_BIGINT, NOT_BLANK, Contract, EmployeeId
 from shared.contracts.email import EmailAddress
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -36,12 +36,12 @@ class FacultyRecord(Contract):
     """One faculty member as HR knows them; a higher record_version supersedes."""
 
     employee_id: EmployeeId
-    given_name: str = Field(min_length=1, max_length=100)
-    family_name: str = Field(min_length=1, max_length=100)
+    given_name: str = Field(min_length=1, max_length=100, pattern=NOT_BLANK)
+    family_name: str = Field(min_length=1, max_length=100, pattern=NOT_BLANK)
     email: EmailAddress
-    department: str = Field(min_length=1, max_length=120)
+    department: str = Field(min_length=1, max_length=120, pattern=NOT_BLANK)
     division: str | None = Field(default=None, max_length=120)
-    rank: str = Field(min_length=1, max_length=80)
+    rank: str = Field(min_length=1, max_length=80, pattern=NOT_BLANK)
     appointment_type: AppointmentType
     service_start_date: date = Field(
         description="The first day of service, written YYYY-MM-DD; from 1900-01-01."
@@ -84,5 +84,8 @@ class FacultyRecord(Contract):
     def _whole_number(cls, value: object) -> object:
         # JSON true, 2.0 and "2" would otherwise pass as versions 1 and 2.
         if isinstance(value, bool | float | str):
-            raise ValueError("record_version must be a whole number, not in quotes")
+            raise ValueError(
+                "record_version must be a whole number such as 3: not text,"
+                " not a decimal, not true or false"
+            )
         return value

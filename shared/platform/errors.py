@@ -30,7 +30,10 @@ class ConcurrentChange(Exception):
     """Another transaction committed what this one was about to write.
 
     Applying the message again sees that change and decides accordingly, so
-    it is retried like an outage rather than counted as a fault.
+    one retry settles a true race. It is retried a few times, like an
+    unexpected failure, not forever like an outage: if it keeps happening, the
+    check and the database disagree, and the message is dead-lettered with
+    this reason rather than holding up everything behind it.
     """
 
 
@@ -49,7 +52,7 @@ def classify(error: BaseException) -> FailureKind:
     if isinstance(error, PermanentMessageError):
         return FailureKind.PERMANENT
     if isinstance(error, ConcurrentChange):
-        return FailureKind.TRANSIENT
+        return FailureKind.UNEXPECTED
     if isinstance(error, asyncpg.exceptions.DataError):
         # A value PostgreSQL cannot hold (out of range, bad encoding): retrying
         # the same message can never succeed.

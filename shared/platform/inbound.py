@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ValidationError
 
 from shared.contracts import EVENT_TYPES
+from shared.contracts.common import error_message
 from shared.envelope import Envelope
 from shared.platform.errors import PermanentMessageError
 
@@ -69,13 +70,20 @@ def parse_json(raw: bytes | None) -> object:
         raise PermanentMessageError(
             "message is JSON nested too deeply to read", error_class="NotJson"
         ) from error
+    except ValueError as error:
+        # Python refuses to read integers of more than 4,300 digits.
+        raise PermanentMessageError(
+            "message holds a number too long to read (over 4,300 digits)",
+            error_class="NotJson",
+        ) from error
 
 
 def schema_error(
     error: ValidationError, what: str, *, event_type: str | None = None
 ) -> PermanentMessageError:
     problems = "; ".join(
-        f"{'.'.join(str(part) for part in item['loc']) or '(root)'}: {item['msg']}"
+        f"{'.'.join(str(part) for part in item['loc']) or '(root)'}:"
+        f" {error_message(item)}"
         for item in error.errors()[:10]
     )
     return PermanentMessageError(

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+from shared.contracts.common import NOT_BLANK
 from shared.contracts.routing import ROUTES
 from shared.contracts.topics import Topics
 from tools.docgen.dead_letters import DLQ_HEADERS
@@ -163,6 +164,8 @@ def _type_name(prop: dict, definitions: dict) -> str:
         return f"array of {_type_name(prop.get('items', {}), definitions)}"
     if "format" in prop:
         return f"{kind} ({prop['format']})"
+    if prop.get("pattern") == NOT_BLANK:
+        return f"{kind}, not blank"
     if "pattern" in prop:
         return f"{kind} matching `{prop['pattern']}`"
     return kind

@@ -20,6 +20,8 @@ _HR_COLUMNS = (
 # Each stored record is announced as FacultyProfileChanged in the same
 # statement, in input order: the database writes the event beside the row.
 # The input is unnested once, with each record's correlation id and position.
+# The statement also says which of the employees stored are mentors, whose
+# standing the new record may change.
 _STORE_AND_ANNOUNCE = f"""
 WITH input AS MATERIALIZED (
     SELECT * FROM unnest($1::hr_record[], $2::uuid[]) WITH ORDINALITY
@@ -67,7 +69,8 @@ announced AS (
           FROM stored JOIN input USING (employee_id), seed) s
     ORDER BY s.n
 )
-SELECT employee_id FROM stored
+SELECT stored.employee_id, mentors.employee_id IS NOT NULL AS mentor
+FROM stored LEFT JOIN mentors USING (employee_id)
 """
 
 
@@ -78,17 +81,17 @@ async def store_and_announce(
     *,
     topic: str,
     producer: str,
-) -> set[str]:
+) -> dict[str, bool]:
     """Store each record unless a same-or-newer version is stored.
 
     At most one record per employee. Every record stored is announced on
     ``topic`` (through the outbox) with the correlation id at its position.
-    Returns the employee ids stored.
+    Returns the employee ids stored, each with whether they are a mentor.
     """
     if len(correlation_ids) != len(records):
         raise ValueError("one correlation id is needed per record")
     if not records:
-        return set()
+        return {}
     rows = [
         (
             r.employee_id,
@@ -118,31 +121,38 @@ async def store_and_announce(
             "another transaction stored one of these e-mail addresses at the same"
             " moment; applying again refuses the later claim"
         ) from error
-    return {row["employee_id"] for row in stored}
+    return {row["employee_id"]: row["mentor"] for row in stored}
 
 
 async def holders(
     conn: asyncpg.Connection, employee_ids: list[str], addresses: list[str]
-) -> list[tuple[str, int, str]]:
-    """(employee id, stored version, lower-cased address) of stored faculty.
+) -> tuple[list[tuple[str, int, str]], dict[str, str]]:
+    """Who is stored, and each of ``addresses`` as the unique index compares it.
 
-    Everyone among ``employee_ids``, and whoever holds one of ``addresses``.
+    Returns (employee id, stored version, address in lower case) of everyone
+    among ``employee_ids`` and of whoever holds one of ``addresses``; and each
+    address lower-cased. Lower case is PostgreSQL's, as the unique index on
+    ``lower(email)`` has it: Python's differs for some letters (a final Σ,
+    a dotted İ), and a check that folds otherwise than the index would miss
+    a holder the index then refuses.
     """
     rows = await conn.fetch(
-        "SELECT employee_id, record_version, lower(email) AS address FROM faculty"
-        " WHERE employee_id = ANY($1::text[]) OR lower(email) = ANY($2::text[])",
+        "WITH wanted AS (SELECT address, lower(address) AS folded"
+        " FROM unnest($2::text[]) AS address)"
+        " SELECT employee_id, record_version, lower(email) AS folded, NULL AS address"
+        " FROM faculty WHERE employee_id = ANY($1::text[])"
+        " OR lower(email) IN (SELECT folded FROM wanted)"
+        " UNION ALL SELECT NULL, NULL, folded, address FROM wanted",
         employee_ids,
         addresses,
     )
-    return [(row["employee_id"], row["record_version"], row["address"]) for row in rows]
-
-
-async def mentors_among(conn: asyncpg.Connection, employee_ids: list[str]) -> list[str]:
-    rows = await conn.fetch(
-        "SELECT employee_id FROM mentors WHERE employee_id = ANY($1::text[])",
-        employee_ids,
-    )
-    return [row["employee_id"] for row in rows]
+    stored, folded = [], {}
+    for row in rows:
+        if row["address"] is None:
+            stored.append((row["employee_id"], row["record_version"], row["folded"]))
+        else:
+            folded[row["address"]] = row["folded"]
+    return stored, folded
 
 
 async def get_faculty(
