@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from shared.contracts.email import _plain, checked_email
 from shared.contracts.hr import FacultyRecord
+from tests.factories import hr_record
 
 _PIECES = [
     *"abcdexyzABCXYZ0189",
@@ -147,17 +148,4 @@ def test_a_faculty_record_with_a_bad_address_is_refused_with_the_reason():
 )
 def test_only_a_bare_address_is_taken(address, reason):
     with pytest.raises(ValidationError, match=reason):
-        FacultyRecord.model_validate(
-            {
-                "employee_id": "E1",
-                "given_name": "Ada",
-                "family_name": "Lovelace",
-                "email": address,
-                "department": "Medicine",
-                "rank": "professor",
-                "appointment_type": "full_time_regular",
-                "service_start_date": "2001-02-03",
-                "employment_status": "active",
-                "record_version": 1,
-            }
-        )
+        FacultyRecord.model_validate(hr_record("E1", email=address))
