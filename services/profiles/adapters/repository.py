@@ -136,13 +136,18 @@ async def holders(
     a dotted İ), and a check that folds otherwise than the index would miss
     a holder the index then refuses.
     """
+    # Holders of the addresses are found by joining each address to the index
+    # on lower(email). Measured on a bulk load: "lower(email) IN (subquery)"
+    # read the whole table for every batch, and "= ANY(ARRAY(subquery))" cost
+    # the database about 60% more time per record than this join.
     rows = await conn.fetch(
-        "WITH wanted AS (SELECT address, lower(address) AS folded"
-        " FROM unnest($2::text[]) AS address)"
-        " SELECT employee_id, record_version, lower(email) AS folded, NULL AS address"
+        "SELECT employee_id, record_version, lower(email) AS folded, NULL AS address"
         " FROM faculty WHERE employee_id = ANY($1::text[])"
-        " OR lower(email) IN (SELECT folded FROM wanted)"
-        " UNION ALL SELECT NULL, NULL, folded, address FROM wanted",
+        " UNION SELECT f.employee_id, f.record_version, lower(f.email), NULL"
+        " FROM unnest($2::text[]) AS address"
+        " JOIN faculty AS f ON lower(f.email) = lower(address)"
+        " UNION ALL SELECT NULL, NULL, lower(address), address"
+        " FROM unnest($2::text[]) AS address",
         employee_ids,
         addresses,
     )
