@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,10 +80,10 @@ async def bench_stack() -> AsyncIterator[BenchStack]:
     postgres = EmbeddedPostgres(
         port=free_port(), data_dir=folder / "postgres" / "data", durable=False
     )
-    broker.start()
-    postgres.start()
     stack = BenchStack(folder, broker, postgres)
     try:
+        broker.start()
+        postgres.start()
         await create_topics(broker.bootstrap_servers, stack.topics)
         yield stack
     finally:
@@ -93,3 +94,6 @@ async def bench_stack() -> AsyncIterator[BenchStack]:
                 process.wait(15)
         broker.stop()
         postgres.stop()
+        # A round's data is hundreds of megabytes; keep it only when asked.
+        if not os.environ.get("BENCH_KEEP_DATA"):
+            shutil.rmtree(folder, ignore_errors=True)

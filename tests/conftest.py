@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -114,6 +115,7 @@ async def own_postgres(env: TestEnvironment) -> AsyncIterator[EmbeddedPostgres]:
         for runtime in list(env.runtimes):
             await env.stop(runtime)
         postgres.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -84,6 +85,8 @@ def _embedded() -> Infrastructure:
 
     folder = Path(tempfile.mkdtemp(prefix="micromentor-tests-"))
     stack = contextlib.ExitStack()
+    # Registered first, so it runs last: after the broker and PostgreSQL stop.
+    stack.callback(shutil.rmtree, folder, ignore_errors=True)
     broker = EmbeddedBroker(port=free_port(), log_path=folder / "broker.log")
     broker.start()
     stack.callback(broker.stop)
