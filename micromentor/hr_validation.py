@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from shared.contracts.common import error_message
+from shared.contracts.email import folded_like_the_database
 from shared.contracts.hr import FacultyRecord
 
 COLUMNS = list(FacultyRecord.model_fields)
@@ -159,7 +160,7 @@ def _check_rows(rows, header, today: date, checked: CheckedFile) -> None:
                 f"employee {record.employee_id} is also on line {earlier} (lines"
                 f" {earlier} and {line}); a file holds one record per employee"
             )
-        email = str(record.email).lower()
+        email = folded_like_the_database(record.email)
         owner = emails.get(email)
         if owner is not None and owner[0] != record.employee_id:
             reasons.append(

@@ -165,3 +165,23 @@ def test_versions_in_a_csv_file_are_whole_numbers_written_as_text(tmp_path):
     code, output = check(path)
 
     assert code == 0, output
+
+
+def test_addresses_in_a_file_are_the_same_exactly_when_the_database_says_so(tmp_path):
+    """Lower case as PostgreSQL has it, not as Python has it."""
+    path = write_csv(
+        tmp_path / "faculty.csv",
+        [
+            hr_record("E200", email="İlknur@med.example.edu"),
+            hr_record("E201", email="ilknur@med.example.edu"),
+            # A capital sigma and a final small sigma: different in lower case.
+            hr_record("E202", email="bΣ@med.example.edu"),
+            hr_record("E203", email="bς@med.example.edu"),
+        ],
+    )
+
+    code, output = check(path)
+
+    assert code == 1, output
+    assert "1 bad row in" in output, output
+    assert re.search(r"│\s+3\s+│\s+E201\s+│[^\n]*employee E200 on line 2", output)

@@ -149,3 +149,28 @@ def test_a_faculty_record_with_a_bad_address_is_refused_with_the_reason():
 def test_only_a_bare_address_is_taken(address, reason):
     with pytest.raises(ValidationError, match=reason):
         FacultyRecord.model_validate(hr_record("E1", email=address))
+
+
+async def test_lower_case_without_a_database_matches_postgresql(env):
+    import asyncpg
+
+    from shared.contracts.email import folded_like_the_database
+
+    samples = [
+        "aΣ@x.edu",
+        "ΣΑΣ",
+        "İlknur",
+        "\u0131lker",
+        "STRAẞE",
+        "ǅan",
+        "Kelvin",
+        "ﬁle",
+    ]
+    conn = await asyncpg.connect(env.database_url)
+    try:
+        lowered = await conn.fetch(
+            "SELECT lower(s) AS l FROM unnest($1::text[]) s", samples
+        )
+    finally:
+        await conn.close()
+    assert [folded_like_the_database(s) for s in samples] == [r["l"] for r in lowered]

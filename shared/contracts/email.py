@@ -99,3 +99,20 @@ EmailAddress = Annotated[
     WithJsonSchema({"type": "string", "format": "email"}),
 ]
 """An e-mail address, returned normalised (the domain in lower case)."""
+
+
+def folded_like_the_database(address: str) -> str:
+    """``address`` in lower case as PostgreSQL's ``lower()`` makes it.
+
+    The feed asks the database, which the unique index follows; this is for
+    checks made without one (a CSV file before it is published). PostgreSQL
+    lowers letter by letter with Unicode's one-to-one mappings, where Python's
+    ``str.lower()`` also applies context and expansions: a capital sigma at
+    the end of a word becomes the final small sigma rather than the ordinary
+    one, and a dotted capital I becomes i plus a combining dot rather than i.
+    """
+    return "".join(_ONE_TO_ONE.get(letter) or letter.lower() for letter in address)
+
+
+# The one letter whose lower case Python writes as two characters.
+_ONE_TO_ONE = {"\u0130": "i"}
