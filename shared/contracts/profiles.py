@@ -54,7 +54,13 @@ class MentorDeactivated(Contract):
 
 
 class FacultyProfileChanged(Contract):
-    """The current HR facts about one faculty member, after profiles accepted them."""
+    """The current HR facts about one faculty member, after profiles accepted them.
+
+    Each event carries the whole record as it now stands, not what changed.
+    Versions that arrive together in one batch of the HR feed are announced
+    once, as the newest of them; consumers that keep the latest event per
+    employee miss nothing.
+    """
 
     employee_id: EmployeeId
     given_name: str
