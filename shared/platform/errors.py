@@ -86,5 +86,10 @@ def classify(error: BaseException) -> FailureKind:
 
 
 def backoff_delay(attempt: int, *, initial: float, maximum: float) -> float:
-    """Exponential backoff capped at ``maximum``; ``attempt`` starts at 1."""
-    return min(maximum, initial * (2 ** (attempt - 1)))
+    """Exponential backoff capped at ``maximum``; ``attempt`` starts at 1.
+
+    Retries of an outage are counted without end; past 64 doublings every
+    delay is the maximum anyway, and ``2 ** attempt`` would no longer fit in a
+    float (after about 1,000 failures, some eight hours at 30 s apart).
+    """
+    return min(maximum, initial * 2.0 ** min(attempt - 1, 64))

@@ -26,6 +26,7 @@ from shared.platform.consumer import (
     log_processing_crash,
 )
 from shared.platform.db import Database, create_pool
+from shared.platform.errors import backoff_delay
 from shared.platform.feeds import FeedConsumer
 from shared.platform.http import health_router
 from shared.platform.inbound import Decoder, SubmittedTopic, envelope_decoder
@@ -332,7 +333,9 @@ def _subscribe(
             # Processors dead-letter what they cannot apply, so this is a bug.
             # Rewind to the record rather than move past it.
             crashes[msg.consumer] = attempt = crashes.get(msg.consumer, 0) + 1
-            delay = min(settings.retry_max_backoff_s, 0.5 * 2 ** min(attempt, 10))
+            delay = backoff_delay(
+                attempt, initial=1.0, maximum=settings.retry_max_backoff_s
+            )
             log_processing_crash(error, record, retry_in_s=delay)
             await msg.nack()
             await asyncio.sleep(delay)
