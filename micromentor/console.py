@@ -15,6 +15,10 @@ SERVICE_COLOURS = {
 }
 
 
+UNWRAPPED_WIDTH = 200
+"""Columns for output that goes to a file or a pipe."""
+
+
 def make_console(*, stderr: bool = False) -> Console:
     """A console sized and coloured for wherever output goes right now.
 
@@ -26,9 +30,6 @@ def make_console(*, stderr: bool = False) -> Console:
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = max(console.width, UNWRAPPED_WIDTH)
     return console
-
-
-UNWRAPPED_WIDTH = 200
 
 
 def service_line_printer(console: Console):

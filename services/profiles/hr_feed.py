@@ -117,12 +117,12 @@ async def apply_hr_batch(
     version: dict[str, int] = {}
     address_of: dict[str, str] = {}
     holder: dict[str, str] = {}
-    stored, folded = await repository.holders(
+    current, folded = await repository.holders(
         uow.conn,
         list({m.payload.employee_id for m in messages}),
         list({m.payload.email for m in messages}),
     )
-    for employee_id, stored_version, address in stored:
+    for employee_id, stored_version, address in current:
         version[employee_id] = stored_version
         address_of[employee_id] = address
         holder[address] = employee_id

@@ -101,6 +101,10 @@ EmailAddress = Annotated[
 """An e-mail address, returned normalised (the domain in lower case)."""
 
 
+# The one letter whose lower case Python writes as two characters.
+_ONE_TO_ONE = {"\u0130": "i"}
+
+
 def folded_like_the_database(address: str) -> str:
     """``address`` in lower case as PostgreSQL's ``lower()`` makes it.
 
@@ -112,7 +116,3 @@ def folded_like_the_database(address: str) -> str:
     one, and a dotted capital I becomes i plus a combining dot rather than i.
     """
     return "".join(_ONE_TO_ONE.get(letter) or letter.lower() for letter in address)
-
-
-# The one letter whose lower case Python writes as two characters.
-_ONE_TO_ONE = {"\u0130": "i"}

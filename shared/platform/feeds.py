@@ -245,10 +245,11 @@ class FeedConsumer(ConsumerRebalanceListener):
 
 def _report_stopped_early(task: asyncio.Task) -> None:
     """A feed task ends only when cancelled or its partition is released."""
-    if not task.cancelled() and task.exception() is not None:
+    error = None if task.cancelled() else task.exception()
+    if error is not None:
         log.error(
             "feed_task_crashed",
             task=task.get_name(),
-            error_class=type(task.exception()).__name__,
-            error=str(task.exception())[:300],
+            error_class=type(error).__name__,
+            error=str(error)[:300],
         )
